@@ -1,0 +1,96 @@
+namespace ActorRunner.Messages;
+
+// ---- joining -------------------------------------------------------------------------------
+
+/// <summary>A task node asks to join a run. <paramref name="RunId"/> is empty for a node started by hand.</summary>
+public sealed record RegisterNode(
+    string RunId,
+    string Token,
+    string NodeId,
+    int Pid,
+    string Host,
+    int ProtocolVersion,
+    long SentAtUs) : IRunnerMessage;
+
+/// <summary>What a node needs to host its tasks.</summary>
+public sealed record NodeAccepted(
+    string RunId,
+    string NodeId,
+    string LockMode,
+    string LockFile,
+    string DbPath,
+    long LockTimeoutMs,
+    IReadOnlyList<string> TaskIds,
+    long OrchestratorNowUs) : IRunnerMessage;
+
+/// <summary>The orchestrator refuses a node; the node exits with the reason.</summary>
+public sealed record NodeRejected(string NodeId, string Reason) : IRunnerMessage;
+
+/// <summary>A node opened its tasks' locks and connections and is ready for loops.</summary>
+public sealed record NodeReady(string NodeId, int Tasks) : IRunnerMessage;
+
+/// <summary>A node could not set up (lock does not exclude, database unreachable, ...).</summary>
+public sealed record NodeFailed(string NodeId, string Reason) : IRunnerMessage;
+
+// ---- one loop ------------------------------------------------------------------------------
+
+/// <summary>Park every task of the node at the barrier for this loop.</summary>
+public sealed record PrepareLoop(int Loop) : IRunnerMessage;
+
+/// <summary>Every task of the node is parked at the barrier.</summary>
+public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs) : IRunnerMessage;
+
+/// <summary>Let every parked task go at the agreed instant (microseconds since the Unix epoch).</summary>
+public sealed record Release(int Loop, long ReleaseAtUs) : IRunnerMessage;
+
+/// <summary>What happened to a task's attempt at the critical section.</summary>
+public enum TaskOutcome
+{
+    /// <summary>Read, wrote and committed.</summary>
+    Committed = 0,
+    /// <summary>Failed before it could have written anything (lock timeout, lock check failed).</summary>
+    Failed = 1,
+    /// <summary>Failed at a point where the write may or may not have been committed.</summary>
+    Indeterminate = 2,
+}
+
+/// <summary>Timestamps (microseconds since the Unix epoch, node clock; 0 when the phase was not reached).</summary>
+public sealed record TaskPhases(
+    long ParkedUs,
+    long ReleasedUs,
+    long LockRequestedUs,
+    long LockAcquiredUs,
+    long ReadUs,
+    long WrittenUs,
+    long LockReleasedUs);
+
+/// <summary>One task's report for one loop. <paramref name="Observed"/> and <paramref name="Written"/> are -1 when not reached.</summary>
+public sealed record TaskReport(
+    int Loop,
+    string TaskId,
+    string NodeId,
+    TaskOutcome Outcome,
+    long Observed,
+    long Written,
+    TaskPhases Phases,
+    string? Error) : IRunnerMessage;
+
+// ---- the orchestrator lock (lock mode "orchestrator") ---------------------------------------
+
+/// <summary>A task asks for the orchestrator's lock; answered by <see cref="LockGranted"/>.</summary>
+public sealed record AcquireLock(int Loop, string TaskId, string NodeId) : IRunnerMessage;
+
+/// <summary>The lock is the task's until it sends <see cref="ReleaseLock"/>.</summary>
+public sealed record LockGranted(int Loop, string TaskId) : IRunnerMessage;
+
+/// <summary>The holder gives the lock back, or a waiter gives up its place.</summary>
+public sealed record ReleaseLock(int Loop, string TaskId) : IRunnerMessage;
+
+// ---- ending --------------------------------------------------------------------------------
+
+/// <summary>The run is over: the node exits.</summary>
+public sealed record Shutdown : IRunnerMessage
+{
+    public static readonly Shutdown Instance = new();
+    private Shutdown() { }
+}

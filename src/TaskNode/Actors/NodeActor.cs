@@ -1,0 +1,201 @@
+using ActorRunner.Messages;
+using ActorRunner.Scenarios.SqliteCounter;
+using ActorRunner.TaskNode.Hosting;
+using ActorRunner.TaskNode.Locking;
+using ActorRunner.TaskNode.Tasks;
+using Akka.Actor;
+using Akka.Event;
+using Microsoft.Extensions.Logging;
+
+namespace ActorRunner.TaskNode.Actors;
+
+/// <summary>
+/// A task node: registers with the orchestrator (retrying until the join timeout), opens its tasks, parks them
+/// for each loop, releases them at the agreed instant, and exits when told to or when the orchestrator is gone.
+/// </summary>
+public sealed class NodeActor : ReceiveActor, IWithTimers
+{
+    public static Props Props(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit) =>
+        Akka.Actor.Props.Create(() => new NodeActor(options, runId, loggers, exit));
+
+    /// <summary>Exit codes of a task node.</summary>
+    public static class ExitCodes
+    {
+        public const int Done = 0;
+        public const int Refused = 2;
+        public const int Failed = 3;
+    }
+
+    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers);
+    private sealed record SetupFailed(string Reason);
+    private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
+    private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly NodeOptions _options;
+    private readonly RunIdEnricher _runId;
+    private readonly ILoggerFactory _loggers;
+    private readonly TaskCompletionSource<int> _exit;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ActorSelection _orchestratorSelection;
+    private readonly long _startedUs = WireClock.NowUs();
+    private IActorRef _orchestrator = ActorRefs.Nobody;
+    private IReadOnlyList<TaskWorker> _workers = [];
+    private LoopRound? _round;
+
+    public NodeActor(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
+    {
+        _options = options;
+        _runId = runId;
+        _loggers = loggers;
+        _exit = exit;
+        _orchestratorSelection = Context.ActorSelection(options.Orchestrator + Protocol.OrchestratorPath);
+        Joining();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _options.JoinTimeout);
+    }
+
+    private void Joining()
+    {
+        Receive<RegisterTick>(_ => _orchestratorSelection.Tell(new RegisterNode(_options.RunId, _options.Token, _options.NodeId,
+            Environment.ProcessId, _options.PublicHostname ?? _options.Hostname, Protocol.Version, WireClock.NowUs())));
+        Receive<NodeAccepted>(HandleAccepted);
+        Receive<NodeRejected>(rejected =>
+        {
+            _log.Error("Node {Node} was refused by the orchestrator at {Address}: {Reason}", _options.NodeId, _options.Orchestrator, rejected.Reason);
+            Exit(ExitCodes.Refused);
+        });
+        Receive<JoinTimedOut>(_ =>
+        {
+            _log.Error("Node {Node} could not join the orchestrator at {Address} within {TimeoutMs} ms (is the address exactly the one it bound, and is it running?)",
+                _options.NodeId, _options.Orchestrator, _options.JoinTimeout.TotalMilliseconds);
+            Exit(ExitCodes.Failed);
+        });
+        CommonHandlers();
+    }
+
+    private void HandleAccepted(NodeAccepted accepted)
+    {
+        Timers.CancelAll();
+        _orchestrator = Sender;
+        Context.Watch(_orchestrator);
+        _runId.RunId = accepted.RunId;
+        _log.Info("Node {Node} joined run {RunId} in {JoinMs} ms with {Tasks} tasks, lock mode {LockMode}",
+            _options.NodeId, accepted.RunId, (WireClock.NowUs() - _startedUs) / 1000.0, accepted.TaskIds.Count, accepted.LockMode);
+        var self = Self;
+        var selection = Context.ActorSelection(_options.Orchestrator + Protocol.LockPath);
+        SetUp(accepted, selection).PipeTo(self, self, failure: e => new SetupFailed(e.GetBaseException().Message));
+        Become(SettingUp);
+    }
+
+    private async Task<object> SetUp(NodeAccepted accepted, ActorSelection lockSelection)
+    {
+        var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
+        IActorRef? lockActor = accepted.LockMode == "orchestrator" ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
+        if (accepted.LockMode == "file") FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));
+
+        var workers = new List<TaskWorker>(accepted.TaskIds.Count);
+        try
+        {
+            foreach (var taskId in accepted.TaskIds)
+            {
+                ITaskLock taskLock = accepted.LockMode switch
+                {
+                    "file" => new FileTaskLock(accepted.LockFile),
+                    "orchestrator" => new OrchestratorTaskLock(lockActor!, taskId, _options.NodeId),
+                    _ => new NoTaskLock(),
+                };
+                var worker = new TaskWorker(taskId, _options.NodeId, new CounterTask(accepted.DbPath, lockTimeout), taskLock,
+                    ownTransaction: accepted.LockMode == "sqlite", lockTimeout, _loggers.CreateLogger("task"), _stopping.Token);
+                workers.Add(worker);
+                worker.Open();
+            }
+        }
+        catch
+        {
+            foreach (var worker in workers) worker.Dispose();
+            throw;
+        }
+        return new SetupDone(workers);
+    }
+
+    private void SettingUp()
+    {
+        Receive<SetupDone>(done =>
+        {
+            _workers = done.Workers;
+            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count));
+            Become(Running);
+        });
+        Receive<SetupFailed>(failed =>
+        {
+            _log.Error("Node {Node} could not set up its tasks: {Reason}", _options.NodeId, failed.Reason);
+            _orchestrator.Tell(new NodeFailed(_options.NodeId, failed.Reason));
+            Exit(ExitCodes.Failed);
+        });
+        Receive<NodeAccepted>(_ => { });
+        CommonHandlers();
+    }
+
+    private void Running()
+    {
+        Receive<PrepareLoop>(prepare =>
+        {
+            _round?.Gate.Dispose();
+            var orchestrator = _orchestrator;
+            var self = Self;
+            _round = new LoopRound(prepare.Loop, _workers.Count,
+                ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self), _options.NodeId);
+            _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}", _options.NodeId, _workers.Count, prepare.Loop);
+            foreach (var worker in _workers) worker.Enqueue(_round);
+        });
+        Receive<Release>(release =>
+        {
+            if (_round is null || _round.Loop != release.Loop)
+            {
+                _log.Warning("Node {Node} got a release for loop {Loop} it was not prepared for", _options.NodeId, release.Loop);
+                return;
+            }
+            var leadUs = release.ReleaseAtUs - WireClock.NowUs();
+            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, leadUs);
+            _round.Gate.OpenAt(release.ReleaseAtUs);
+        });
+        Receive<NodeAccepted>(_ => { });
+        CommonHandlers();
+    }
+
+    private void CommonHandlers()
+    {
+        Receive<Shutdown>(_ =>
+        {
+            _log.Info("Node {Node} was told the run is over", _options.NodeId);
+            Exit(ExitCodes.Done);
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_orchestrator), _ =>
+        {
+            _log.Error("Node {Node} lost the orchestrator at {Address}; exiting", _options.NodeId, _options.Orchestrator);
+            Exit(ExitCodes.Failed);
+        });
+        ReceiveAny(message => _log.Warning("Node {Node} ignored {MessageType} in its current state", _options.NodeId, message.GetType().Name));
+    }
+
+    private void Exit(int code)
+    {
+        _stopping.Cancel();
+        _exit.TrySetResult(code);
+        Become(() => ReceiveAny(_ => { }));
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        foreach (var worker in _workers) worker.Dispose();
+        _round?.Gate.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Akka.Actor;
+
+namespace ActorRunner.TaskNode.Hosting;
+
+/// <summary>The task node's command line.</summary>
+public static class NodeCommand
+{
+    private static readonly Option<string> Orchestrator = new("--orchestrator")
+    {
+        Description = "Address of the orchestrator, exactly as it bound: akka.tcp://actor-runner@HOST:PORT",
+        Required = true,
+    };
+    private static readonly Option<string> Token = new("--token") { Description = "The run's token (required when the orchestrator binds beyond loopback)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string> NodeId = new("--node-id") { Description = "This node's id (default: <host>-<pid>)" };
+    private static readonly Option<string> RunId = new("--run-id") { Description = "The run to join (default: whichever run the orchestrator is running)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string> Hostname = new("--hostname") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<string> PublicHostname = new("--public-hostname") { Description = "Address the orchestrator reaches this node at (default: --hostname)" };
+    private static readonly Option<string> JoinTimeout = new("--join-timeout") { Description = "How long to keep trying to join", DefaultValueFactory = _ => "30s" };
+    private static readonly Option<string> LogFile = new("--log-file") { Description = "Write a CLEF log here" };
+    private static readonly Option<string> LogLevel = new("--log-level") { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
+    private static readonly Option<bool> WatchStdin = new("--watch-stdin") { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
+
+    public static RootCommand Create(Func<NodeOptions, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
+        {
+            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin,
+        };
+        root.SetAction((parse, cancel) => run(Bind(parse), cancel));
+        return root;
+    }
+
+    /// <summary>Validates what the parser cannot (address form, duration); throws <see cref="ArgumentException"/> naming the option.</summary>
+    private static NodeOptions Bind(ParseResult parse)
+    {
+        var text = parse.GetValue(Orchestrator)!;
+        Address address;
+        try
+        {
+            address = Address.Parse(text);
+        }
+        catch (Exception)
+        {
+            throw new ArgumentException($"--orchestrator: '{text}' is not an address like akka.tcp://actor-runner@127.0.0.1:4053");
+        }
+        if (address.Host is null || address.Port is null or 0)
+            throw new ArgumentException($"--orchestrator: '{text}' needs a host and a port");
+        var joinText = parse.GetValue(JoinTimeout)!;
+        var join = Durations.Parse(joinText) ?? throw new ArgumentException($"--join-timeout: '{joinText}' is not a duration like 30s");
+        var hostname = parse.GetValue(Hostname)!;
+        return new NodeOptions(address, parse.GetValue(Token) ?? "",
+            parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
+            parse.GetValue(RunId) ?? "", hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile),
+            parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin));
+    }
+}
+
+/// <summary>Durations written as HOCON writes them: 500ms, 10s, 2m.</summary>
+public static class Durations
+{
+    public static TimeSpan? Parse(string text)
+    {
+        try
+        {
+            var value = Akka.Configuration.ConfigurationFactory.ParseString($"d = {text}").GetTimeSpan("d", null, allowInfinite: false);
+            return value > TimeSpan.Zero ? value : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

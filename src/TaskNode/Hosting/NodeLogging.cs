@@ -1,0 +1,29 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ActorRunner.TaskNode.Hosting;
+
+public static class NodeLogging
+{
+    /// <summary>
+    /// CLEF file (when given) at the chosen level; the console gets warnings when the node was started by the
+    /// orchestrator (it relays them), everything at the chosen level when a person started it.
+    /// </summary>
+    public static Serilog.Core.Logger Create(NodeOptions options, LogEventLevel level, RunIdEnricher runId)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .Enrich.With(runId)
+            .Enrich.WithProperty("Node", options.NodeId)
+            .Enrich.WithProperty("Pid", Environment.ProcessId)
+            .WriteTo.Console(
+                restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Warning);
+        if (options.LogFile is not null)
+            config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,
+                flushToDiskInterval: TimeSpan.FromMilliseconds(500));
+        return config.CreateLogger();
+    }
+}

@@ -1,0 +1,16 @@
+using Akka.Actor;
+
+namespace ActorRunner.TaskNode.Hosting;
+
+/// <summary>Everything a task node is told on its command line, validated.</summary>
+public sealed record NodeOptions(
+    Address Orchestrator,
+    string Token,
+    string NodeId,
+    string RunId,
+    string Hostname,
+    string? PublicHostname,
+    TimeSpan JoinTimeout,
+    string? LogFile,
+    string LogLevel,
+    bool WatchStdin);

@@ -1,0 +1,82 @@
+using ActorRunner.Messages;
+using ActorRunner.Messages.Serialization;
+using ActorRunner.TaskNode.Actors;
+using ActorRunner.TaskNode.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+var command = NodeCommand.Create(RunNode);
+var parse = command.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"actor-runner-node: {parse.Errors[0].Message}");
+    return NodeActor.ExitCodes.Refused;
+}
+try
+{
+    return await parse.InvokeAsync();
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"actor-runner-node: {e.Message}");
+    return NodeActor.ExitCodes.Refused;
+}
+
+static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
+{
+    if (!Enum.TryParse<LogEventLevel>(options.LogLevel == "info" ? "Information" : options.LogLevel, ignoreCase: true, out var level))
+        throw new ArgumentException($"--log-level: '{options.LogLevel}' is not one of verbose, debug, information, warning, error");
+
+    var runId = new RunIdEnricher(options.RunId);
+    using var logger = NodeLogging.Create(options, level, runId);
+    var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Logging.AddSerilog(logger);
+    builder.Services.AddAkka(Protocol.NodeSystemName, (akka, services) =>
+    {
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        akka.ConfigureLoggers(setup =>
+            {
+                setup.LogLevel = level <= LogEventLevel.Debug ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.InfoLevel;
+                setup.ClearLoggers();
+                setup.AddLoggerFactory();
+            })
+            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "akka.conf"), HoconAddMode.Prepend)
+            .WithRemoting(new RemoteOptions { HostName = options.Hostname, Port = 0, PublicHostName = options.PublicHostname })
+            .WithRunnerSerialization()
+            .WithActors((system, registry) =>
+                registry.Register<NodeActor>(system.ActorOf(NodeActor.Props(options, runId, loggers, exit), Protocol.NodeActorName)));
+    });
+
+    using var host = builder.Build();
+    if (options.WatchStdin) WatchStandardInput(exit);
+    using var stop = cancel.Register(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
+    await host.StartAsync(CancellationToken.None);
+    var code = await exit.Task;
+    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+    try
+    {
+        await host.StopAsync(stopping.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        // Exit anyway: the orchestrator may be gone and the goodbye undeliverable.
+    }
+    return code;
+}
+
+// The orchestrator keeps the write end of our standard input open: when it dies, however it dies, we read EOF.
+static void WatchStandardInput(TaskCompletionSource<int> exit) =>
+    new Thread(() =>
+    {
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[64];
+        while (stdin.Read(buffer, 0, buffer.Length) > 0) { }
+        exit.TrySetResult(NodeActor.ExitCodes.Failed);
+    }) { IsBackground = true, Name = "stdin-watch" }.Start();

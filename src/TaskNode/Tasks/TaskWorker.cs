@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using ActorRunner.Messages;
+using ActorRunner.Scenarios;
+using ActorRunner.TaskNode.Locking;
+using Microsoft.Extensions.Logging;
+
+namespace ActorRunner.TaskNode.Tasks;
+
+/// <summary>
+/// One task: a dedicated thread with its own lock and its own connection, kept across loops. Per loop it parks
+/// at the gate, and when released takes the lock, runs the critical action, gives the lock back and reports.
+/// Waiting (at the gate, for the lock) happens on this thread, never on an actor's.
+/// </summary>
+public sealed class TaskWorker : IDisposable
+{
+    private static readonly TimeSpan LongestPark = TimeSpan.FromMinutes(10);
+
+    private readonly string _taskId;
+    private readonly string _nodeId;
+    private readonly IScenarioTask _scenario;
+    private readonly ITaskLock _lock;
+    private readonly bool _ownTransaction;
+    private readonly TimeSpan _lockTimeout;
+    private readonly ILogger _log;
+    private readonly CancellationToken _stopping;
+    private readonly BlockingCollection<LoopRound> _rounds = new();
+    private readonly Thread _thread;
+
+    public TaskWorker(string taskId, string nodeId, IScenarioTask scenario, ITaskLock taskLock, bool ownTransaction,
+        TimeSpan lockTimeout, ILogger log, CancellationToken stopping)
+    {
+        _taskId = taskId;
+        _nodeId = nodeId;
+        _scenario = scenario;
+        _lock = taskLock;
+        _ownTransaction = ownTransaction;
+        _lockTimeout = lockTimeout;
+        _log = log;
+        _stopping = stopping;
+        _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = taskId };
+    }
+
+    public string TaskId => _taskId;
+
+    /// <summary>Opens the task's connection and lock descriptor and starts its thread.</summary>
+    public void Open()
+    {
+        _scenario.Open();
+        _lock.Open();
+        _thread.Start();
+    }
+
+    public void Enqueue(LoopRound round) => _rounds.Add(round);
+
+    private void Run()
+    {
+        try
+        {
+            foreach (var round in _rounds.GetConsumingEnumerable(_stopping)) RunRound(round);
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping.
+        }
+    }
+
+    private void RunRound(LoopRound round)
+    {
+        var parkedUs = WireClock.NowUs();
+        round.Parked();
+        if (!round.Gate.Wait(LongestPark, _stopping))
+        {
+            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), "never released"));
+            return;
+        }
+
+        // The instant this task's own code resumes, taken just before it asks for the lock.
+        var releasedUs = WireClock.NowUs();
+        var phases = new TaskPhases(parkedUs, releasedUs, releasedUs, 0, 0, 0, 0);
+        try
+        {
+            var timeoutReport = Failed(round.Loop, phases, $"lock not acquired within {_lockTimeout.TotalSeconds:0.###} s");
+            if (_lock.Acquire(round.Loop, _lockTimeout, () => round.Report(timeoutReport)) == LockResult.TimedOut)
+            {
+                _log.LogWarning("Task {Task} of node {Node} gave up waiting for the lock in loop {Loop} after {TimeoutMs} ms",
+                    _taskId, _nodeId, round.Loop, _lockTimeout.TotalMilliseconds);
+                return;
+            }
+            phases = phases with { LockAcquiredUs = WireClock.NowUs() };
+            round.Report(HoldingTheLock(round.Loop, ref phases));
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Task {Task} of node {Node} failed in loop {Loop}", _taskId, _nodeId, round.Loop);
+            round.Report(Failed(round.Loop, phases, e.Message));
+        }
+    }
+
+    private TaskReport HoldingTheLock(int loop, ref TaskPhases phases)
+    {
+        var outcome = TaskOutcome.Failed;
+        long observed = -1, written = -1;
+        string? error = null;
+        try
+        {
+            error = _lock.CheckHeld();
+            if (error is not null)
+            {
+                _log.LogError("Task {Task} of node {Node} refused to act in loop {Loop}: {Problem}", _taskId, _nodeId, loop, error);
+            }
+            else
+            {
+                var result = _scenario.Act(_ownTransaction);
+                (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
+                phases = phases with { ReadUs = result.ReadUs, WrittenUs = result.WrittenUs };
+            }
+        }
+        catch (Exception e)
+        {
+            // Only a scenario that says its write cannot have landed is a plain failure; anything else is unknown.
+            var mayHaveCommitted = e is not ScenarioException { MayHaveCommitted: false };
+            _log.LogWarning("Task {Task} of node {Node} failed its critical action in loop {Loop}: {Error}", _taskId, _nodeId, loop, e.Message);
+            (outcome, error) = (mayHaveCommitted ? TaskOutcome.Indeterminate : TaskOutcome.Failed, e.Message);
+        }
+        finally
+        {
+            _lock.Release(loop);
+            phases = phases with { LockReleasedUs = WireClock.NowUs() };
+        }
+        return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
+    }
+
+    private TaskReport Failed(int loop, TaskPhases phases, string error) =>
+        new(loop, _taskId, _nodeId, TaskOutcome.Failed, -1, -1, phases, error);
+
+    public void Dispose()
+    {
+        _rounds.CompleteAdding();
+        _lock.Dispose();
+        _scenario.Dispose();
+    }
+}
