@@ -22,6 +22,6 @@ public static class Protocol
     /// <summary>Path of the orchestrator actor, relative to the system's address.</summary>
     public const string OrchestratorPath = "/user/" + OrchestratorActorName;
 
-    /// <summary>Path of the orchestrator's lock actor (lock mode "orchestrator").</summary>
-    public const string LockPath = "/user/" + LockActorName;
+    /// <summary>Path of the orchestrator's lock actor, its child (lock mode "orchestrator").</summary>
+    public const string LockPath = OrchestratorPath + "/" + LockActorName;
 }

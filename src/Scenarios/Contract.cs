@@ -23,8 +23,7 @@ public interface IScenarioTask : IDisposable
     void Open();
 
     /// <summary>Runs the critical action once.</summary>
-    /// <param name="ownTransaction">Make the action one exclusive transaction of the store (lock mode "sqlite").</param>
-    ActionResult Act(bool ownTransaction);
+    ActionResult Act();
 }
 
 /// <summary>What a task saw and did, with the instants (µs since the Unix epoch) of its read and its commit.</summary>

@@ -1,18 +1,22 @@
 using ActorRunner.Messages;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorRunner.Scenarios.SqliteCounter;
 
 /// <summary>
 /// One task's side of the counter: read it, add one, write it back, on the task's own connection.
-/// Outside lock mode "sqlite" the read and the write are separate statements, exactly the read-modify-write
-/// that an outer lock must protect; with <c>ownTransaction</c> they run in one BEGIN IMMEDIATE transaction.
+/// Without <c>exclusiveTransaction</c> the read and the write are separate statements, exactly the
+/// read-modify-write that an outer lock must protect. With it (lock mode "sqlite") they run in one
+/// BEGIN IMMEDIATE transaction, the store's own exclusion, taken with a short backoff of ours: SQLite's busy
+/// handler backs off to 100 ms sleeps under contention, and leaves the database idle most of the time.
 /// </summary>
-public sealed class CounterTask(string path, TimeSpan busyTimeout) : IScenarioTask
+public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiveTransaction) : IScenarioTask
 {
     private SqliteConnection? _connection;
     private SqliteCommand? _read;
     private SqliteCommand? _write;
+    private SqliteCommand? _commit;
 
     public void Open()
     {
@@ -22,24 +26,25 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout) : IScenarioTa
         _write = _connection.CreateCommand();
         _write.CommandText = "UPDATE counter SET value = $value WHERE id = 1;";
         _write.Parameters.Add("$value", SqliteType.Integer);
+        _commit = _connection.CreateCommand();
+        _commit.CommandText = "COMMIT;";
         _read.Prepare();
         _write.Prepare();
     }
 
-    public ActionResult Act(bool ownTransaction)
+    public ActionResult Act()
     {
-        if (_connection is null || _read is null || _write is null)
+        if (_connection is null || _read is null || _write is null || _commit is null)
             throw new InvalidOperationException("The counter task was not opened.");
 
-        SqliteTransaction? transaction = null;
+        var inTransaction = false;
         var writing = false;
         try
         {
-            if (ownTransaction)
+            if (exclusiveTransaction)
             {
-                transaction = _connection.BeginTransaction(deferred: false);
-                _read.Transaction = transaction;
-                _write.Transaction = transaction;
+                BeginImmediate(_connection.Handle!);
+                inTransaction = true;
             }
             var observed = Convert.ToInt64(_read.ExecuteScalar());
             var readUs = WireClock.NowUs();
@@ -47,7 +52,11 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout) : IScenarioTa
             _write.Parameters["$value"].Value = written;
             writing = true;
             _write.ExecuteNonQuery();
-            transaction?.Commit();
+            if (inTransaction)
+            {
+                _commit.ExecuteNonQuery();
+                inTransaction = false;
+            }
             return new ActionResult(observed, written, readUs, WireClock.NowUs());
         }
         catch (SqliteException e)
@@ -57,9 +66,41 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout) : IScenarioTa
         }
         finally
         {
-            transaction?.Dispose();
-            _read.Transaction = null;
-            _write.Transaction = null;
+            if (inTransaction) raw.sqlite3_exec(_connection.Handle!, "ROLLBACK;");
+        }
+    }
+
+    /// <summary>
+    /// BEGIN IMMEDIATE, retried on SQLITE_BUSY: a few yields, then 1 ms sleeps, until the busy timeout. SQLite's
+    /// own busy handler is off for these attempts only: the COMMIT that follows still waits through it, since
+    /// other tasks' attempts briefly hold a shared lock that the commit must wait out.
+    /// </summary>
+    private void BeginImmediate(sqlite3 db)
+    {
+        raw.sqlite3_busy_timeout(db, 0);
+        try
+        {
+            Retry(db);
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(db, (int)busyTimeout.TotalMilliseconds);
+        }
+    }
+
+    private void Retry(sqlite3 db)
+    {
+        var deadline = Environment.TickCount64 + (long)busyTimeout.TotalMilliseconds;
+        for (var attempt = 0; ; attempt++)
+        {
+            var rc = raw.sqlite3_exec(db, "BEGIN IMMEDIATE;");
+            if (rc == raw.SQLITE_OK) return;
+            if (rc != raw.SQLITE_BUSY && rc != raw.SQLITE_LOCKED)
+                throw new ScenarioException($"SQLite error {rc} on BEGIN IMMEDIATE: {raw.sqlite3_errmsg(db).utf8_to_string()}", mayHaveCommitted: false);
+            if (Environment.TickCount64 > deadline)
+                throw new ScenarioException($"the database stayed locked for {busyTimeout.TotalSeconds:0.###} s (BEGIN IMMEDIATE)", mayHaveCommitted: false);
+            if (attempt < 4) Thread.Yield();
+            else Thread.Sleep(1);
         }
     }
 
@@ -67,6 +108,7 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout) : IScenarioTa
     {
         _read?.Dispose();
         _write?.Dispose();
+        _commit?.Dispose();
         _connection?.Dispose();
     }
 }

@@ -111,8 +111,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                     "orchestrator" => new OrchestratorTaskLock(lockActor!, taskId, _options.NodeId),
                     _ => new NoTaskLock(),
                 };
-                var worker = new TaskWorker(taskId, _options.NodeId, new CounterTask(accepted.DbPath, lockTimeout), taskLock,
-                    ownTransaction: accepted.LockMode == "sqlite", lockTimeout, _loggers.CreateLogger("task"), _stopping.Token);
+                var worker = new TaskWorker(taskId, _options.NodeId, new CounterTask(accepted.DbPath, lockTimeout, exclusiveTransaction: accepted.LockMode == "sqlite"),
+                    taskLock, lockTimeout, _loggers.CreateLogger("task"), _stopping.Token);
                 workers.Add(worker);
                 worker.Open();
             }

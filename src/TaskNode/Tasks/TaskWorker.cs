@@ -19,21 +19,19 @@ public sealed class TaskWorker : IDisposable
     private readonly string _nodeId;
     private readonly IScenarioTask _scenario;
     private readonly ITaskLock _lock;
-    private readonly bool _ownTransaction;
     private readonly TimeSpan _lockTimeout;
     private readonly ILogger _log;
     private readonly CancellationToken _stopping;
     private readonly BlockingCollection<LoopRound> _rounds = new();
     private readonly Thread _thread;
 
-    public TaskWorker(string taskId, string nodeId, IScenarioTask scenario, ITaskLock taskLock, bool ownTransaction,
+    public TaskWorker(string taskId, string nodeId, IScenarioTask scenario, ITaskLock taskLock,
         TimeSpan lockTimeout, ILogger log, CancellationToken stopping)
     {
         _taskId = taskId;
         _nodeId = nodeId;
         _scenario = scenario;
         _lock = taskLock;
-        _ownTransaction = ownTransaction;
         _lockTimeout = lockTimeout;
         _log = log;
         _stopping = stopping;
@@ -110,7 +108,7 @@ public sealed class TaskWorker : IDisposable
             }
             else
             {
-                var result = _scenario.Act(_ownTransaction);
+                var result = _scenario.Act();
                 (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
                 phases = phases with { ReadUs = result.ReadUs, WrittenUs = result.WrittenUs };
             }

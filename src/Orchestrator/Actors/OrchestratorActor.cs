@@ -1,0 +1,450 @@
+using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Launching;
+using ActorRunner.Orchestrator.Reporting;
+using ActorRunner.Orchestrator.Verification;
+using ActorRunner.Scenarios;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorRunner.Orchestrator.Actors;
+
+/// <summary>
+/// The run as a state machine: joining, then per loop preparing, barrier, collecting and verifying, then
+/// shutting down. Node processes are started once and kept across loops.
+/// </summary>
+public sealed class OrchestratorActor : ReceiveActor, IWithTimers
+{
+    public static Props Props(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
+        Props launcherProps, TaskCompletionSource<RunOutcome> done) =>
+        Akka.Actor.Props.Create(() => new OrchestratorActor(settings, run, state, observer, launcherProps, done));
+
+    /// <summary>Stop the run in an orderly way (SIGINT, SIGTERM).</summary>
+    public sealed class Interrupt { public static readonly Interrupt Instance = new(); }
+
+    private sealed record LoopPrepared(int Loop);
+    private sealed record CounterRead(int Loop, long Counter);
+    private sealed record StoreFailed(string Reason);
+    private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
+    private sealed record BarrierTimedOut(int Loop);
+    private sealed record LoopTimedOut(int Loop);
+
+    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds)
+    {
+        public string Id { get; } = id;
+        public bool Local { get; } = local;
+        public IReadOnlyList<string> TaskIds { get; } = taskIds;
+        public IActorRef? Ref { get; set; }
+        public int Pid { get; set; }
+        public string Host { get; set; } = "";
+        public double JoinMs { get; set; }
+        public bool Ready { get; set; }
+        public int? ExitCode { get; set; }
+        public string? Lost { get; set; }
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RunSettings _settings;
+    private readonly RunContext _run;
+    private readonly IScenarioState _state;
+    private readonly IRunObserver _observer;
+    private readonly TaskCompletionSource<RunOutcome> _done;
+    private readonly IActorRef _launcher;
+    private readonly IActorRef _lock;
+    private readonly Dictionary<string, NodeEntry> _nodes = new();
+    private readonly Queue<IReadOnlyList<string>> _remoteSlots = new();
+    private readonly List<LoopRecord> _loops = new();
+    private readonly long _startedUs = WireClock.NowUs();
+
+    // The loop under way.
+    private int _loop;
+    private long _loopStartUs;
+    private long _releaseAtUs;
+    private readonly HashSet<string> _readyNodes = new();
+    private readonly Dictionary<string, TaskReport> _reports = new();
+    private readonly Dictionary<string, TaskError> _missing = new();
+    private string? _loopAbort;
+
+    private double _startupMs;
+    private string? _abortReason;
+    private bool _interrupted;
+
+    public OrchestratorActor(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
+        Props launcherProps, TaskCompletionSource<RunOutcome> done)
+    {
+        _settings = settings;
+        _run = run;
+        _state = state;
+        _observer = observer;
+        _done = done;
+        _launcher = Context.ActorOf(launcherProps, "node-launcher");
+        _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
+
+        var slots = settings.TaskSlots();
+        for (var i = 0; i < settings.Nodes; i++)
+        {
+            var id = $"node-{i + 1}";
+            _nodes[id] = new NodeEntry(id, local: true, slots[i]);
+        }
+        foreach (var slot in slots.Skip(settings.Nodes)) _remoteSlots.Enqueue(slot);
+        Joining();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private Address Address => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
+
+    private int ExpectedTasks => _settings.Tasks;
+
+    protected override void PreStart()
+    {
+        var address = Address.ToString();
+        _observer.RunStarting(_settings, _run, address);
+        _log.Info("Run {RunId} starts: {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
+            new object[] { _run.RunId, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
+        var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
+        [
+            "--orchestrator", address,
+            "--token", _run.Token,
+            "--run-id", _run.RunId,
+            "--node-id", n.Id,
+            "--hostname", _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
+            "--join-timeout", $"{(long)_settings.JoinTimeout.TotalMilliseconds}ms",
+            "--log-file", Path.Combine(_run.LogsFolder, n.Id + ".clef"),
+            "--log-level", _settings.LogLevel,
+            "--watch-stdin",
+        ])).ToList();
+        if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
+        Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinTimeout);
+    }
+
+    // ---- joining -------------------------------------------------------------------------------
+
+    private void Joining()
+    {
+        Receive<RegisterNode>(HandleRegister);
+        Receive<NodeReady>(HandleNodeReady);
+        Receive<NodeFailed>(failed => Abort($"node {failed.NodeId} could not set up: {failed.Reason}"));
+        Receive<JoinTimedOut>(_ => Abort(JoinTimeoutReason()));
+        NodeLossHandlers(lost => Abort(lost));
+        CommonHandlers();
+    }
+
+    private void HandleRegister(RegisterNode register)
+    {
+        var refusal = Refusal(register, out var entry);
+        if (refusal is not null)
+        {
+            _log.Warning("Refused node {Node} from {Address} (pid {Pid}): {Reason}", register.NodeId, Sender.Path.Address, register.Pid, refusal);
+            Sender.Tell(new NodeRejected(register.NodeId, refusal));
+            return;
+        }
+        if (entry!.Ref is null)
+        {
+            entry.Ref = Sender;
+            entry.Pid = register.Pid;
+            entry.Host = register.Host;
+            entry.JoinMs = (WireClock.NowUs() - _startedUs) / 1000.0;
+            Context.Watch(Sender);
+            _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
+        }
+        Sender.Tell(new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
+            (long)_settings.LockTimeout.TotalMilliseconds, entry.TaskIds, WireClock.NowUs()));
+    }
+
+    /// <summary>Why a registration is refused, or null (with the node's entry) when it is accepted.</summary>
+    private string? Refusal(RegisterNode register, out NodeEntry? entry)
+    {
+        entry = null;
+        if (register.ProtocolVersion != Protocol.Version)
+            return $"protocol version {register.ProtocolVersion}; this orchestrator speaks version {Protocol.Version}";
+        if (!string.Equals(register.Token, _run.Token, StringComparison.Ordinal))
+            return "wrong token";
+        if (register.RunId.Length > 0 && register.RunId != _run.RunId)
+            return $"the node belongs to run {register.RunId}; this is run {_run.RunId}";
+        if (_nodes.TryGetValue(register.NodeId, out var known))
+        {
+            if (known.Ref is not null && !known.Ref.Equals(Sender)) return $"node id {register.NodeId} is taken";
+            entry = known;
+            return null;
+        }
+        if (_remoteSlots.Count == 0) return "the run expects no more nodes";
+        entry = new NodeEntry(register.NodeId, local: false, _remoteSlots.Dequeue());
+        _nodes[entry.Id] = entry;
+        return null;
+    }
+
+    private void HandleNodeReady(NodeReady ready)
+    {
+        if (!_nodes.TryGetValue(ready.NodeId, out var entry) || entry.Ready) return;
+        entry.Ready = true;
+        var readyCount = _nodes.Values.Count(n => n.Ready);
+        _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
+        _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
+        if (readyCount < _settings.TotalNodes) return;
+        Timers.Cancel("join");
+        _startupMs = (WireClock.NowUs() - _run.ProcessStartUs) / 1000.0;
+        _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_startupMs, 1));
+        StartLoop(1);
+    }
+
+    private string JoinTimeoutReason()
+    {
+        var missing = _nodes.Values.Where(n => !n.Ready).Select(n => n.Ref is null ? $"{n.Id} (never registered)" : $"{n.Id} (registered, not set up)").ToList();
+        if (_remoteSlots.Count > 0)
+            missing.Add($"{_remoteSlots.Count} of {_settings.RemoteNodes} remote nodes (came: {string.Join(", ", _nodes.Values.Where(n => !n.Local).Select(n => $"{n.Id}@{n.Host}").DefaultIfEmpty("none"))})");
+        return $"not every node joined within {_settings.JoinTimeout.TotalSeconds:0.###} s: missing {string.Join("; ", missing)}";
+    }
+
+    // ---- one loop ------------------------------------------------------------------------------
+
+    private void StartLoop(int loop)
+    {
+        _loop = loop;
+        _loopStartUs = WireClock.NowUs();
+        _readyNodes.Clear();
+        _reports.Clear();
+        _missing.Clear();
+        _loopAbort = null;
+        _releaseAtUs = 0;
+        _log.Debug("Loop {Loop}: resetting the counter", loop);
+        var state = _state;
+        Task.Run(() => state.BeforeTasks(loop))
+            .PipeTo(Self, success: () => new LoopPrepared(loop), failure: e => new StoreFailed($"cannot reset the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
+        Become(Preparing);
+    }
+
+    private void Preparing()
+    {
+        Receive<LoopPrepared>(prepared =>
+        {
+            foreach (var node in LiveNodes) node.Ref!.Tell(new PrepareLoop(prepared.Loop));
+            Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
+            Become(Barrier);
+        });
+        Receive<StoreFailed>(failed => Abort(failed.Reason));
+        NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
+        CommonHandlers();
+    }
+
+    private void Barrier()
+    {
+        Receive<TasksReady>(ready =>
+        {
+            if (ready.Loop != _loop) return;
+            _readyNodes.Add(ready.NodeId);
+            _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
+            if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+        });
+        Receive<BarrierTimedOut>(timeout => timeout.Loop == _loop, _ =>
+        {
+            var missing = _nodes.Values.Where(n => !_readyNodes.Contains(n.Id)).Select(n => n.Id);
+            EndLoop($"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", missing)}", stillRunning: false);
+        });
+        NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
+        CommonHandlers();
+    }
+
+    private void ReleaseAll()
+    {
+        Timers.Cancel("barrier");
+        _releaseAtUs = WireClock.NowUs() + (long)(_settings.ReleaseDelay + _settings.ReleaseLead).TotalMicroseconds;
+        var release = new Release(_loop, _releaseAtUs);
+        foreach (var node in LiveNodes) node.Ref!.Tell(release);
+        _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
+        var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
+        Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
+        Become(Collecting);
+    }
+
+    private void Collecting()
+    {
+        Receive<TaskReport>(HandleReport);
+        Receive<LoopTimedOut>(timeout => timeout.Loop == _loop, _ =>
+        {
+            foreach (var node in _nodes.Values)
+            foreach (var task in node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
+                _missing[task] = new TaskError(task, node.Id, $"no report within {_settings.LoopTimeout.TotalSeconds:0.###} s after the release", Indeterminate: true);
+            EndLoop("loop timeout", stillRunning: true);
+        });
+        NodeLossHandlers(lost =>
+        {
+            if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
+        });
+        CommonHandlers();
+    }
+
+    private void HandleReport(TaskReport report)
+    {
+        if (report.Loop != _loop)
+        {
+            _log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", _loop, report.TaskId, report.Loop);
+            return;
+        }
+        if (_missing.ContainsKey(report.TaskId) || !_reports.TryAdd(report.TaskId, report))
+        {
+            _log.Warning("Loop {Loop}: ignored a second report of task {Task}", _loop, report.TaskId);
+            return;
+        }
+        if (report.Outcome == TaskOutcome.Committed)
+            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}", _loop, report.TaskId, report.NodeId, report.Observed, report.Written);
+        else
+            _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", _loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
+        if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
+    }
+
+    /// <summary>Ends the loop: reads the counter and verifies. Tasks not yet accounted for never ran.</summary>
+    private void EndLoop(string? abortReason, bool stillRunning)
+    {
+        Timers.Cancel("barrier");
+        Timers.Cancel("loop");
+        _loopAbort ??= abortReason;
+        if (!stillRunning)
+        {
+            foreach (var node in _nodes.Values)
+            foreach (var task in node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
+                _missing[task] = new TaskError(task, node.Id, "never released", Indeterminate: false);
+        }
+        var loop = _loop;
+        var state = _state;
+        Task.Run(() => state.AfterTasks(loop))
+            .PipeTo(Self, success: counter => new CounterRead(loop, counter), failure: e => new StoreFailed($"cannot read the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
+        Become(Verifying);
+    }
+
+    private void Verifying()
+    {
+        Receive<CounterRead>(HandleCounter);
+        Receive<StoreFailed>(failed => Abort(failed.Reason));
+        Receive<TaskReport>(HandleReport);
+        NodeLossHandlers(_ => { });
+        CommonHandlers();
+    }
+
+    private void HandleCounter(CounterRead read)
+    {
+        var verification = LoopVerifier.Verify(ExpectedTasks, _reports.Values, _missing.Values, read.Counter, _loopAbort);
+        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
+            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs);
+        _loops.Add(record);
+        _observer.LoopDone(record);
+        _log.Info("Loop {Loop} of {Loops}: counter {Counter}, expected {Expected}, {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
+            new object[] { read.Loop, _settings.Loops, verification.Counter, verification.Expected, verification.Verdict.Name(),
+            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
+        // The console shows the findings already (ConsoleReporter); the log file keeps every one.
+        foreach (var finding in verification.Findings)
+            _log.Info("Loop {Loop} finding: {Finding}", read.Loop, finding);
+
+        var nodeLost = _nodes.Values.Any(n => n.Lost is not null);
+        if (_loopAbort is not null && nodeLost) Finish(_loopAbort);
+        else if (nodeLost) Finish("a node was lost");
+        else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
+        else if (_loopAbort is not null) Finish(_loopAbort);
+        else if (read.Loop < _settings.Loops) StartLoop(read.Loop + 1);
+        else Finish(null);
+    }
+
+    // ---- node loss, interruption, shutting down ------------------------------------------------
+
+    private IEnumerable<NodeEntry> LiveNodes => _nodes.Values.Where(n => n.Ref is not null && n.Lost is null);
+
+    /// <summary>A node lost (its process exited or its association died) in a state: mark it, then react.</summary>
+    private void NodeLossHandlers(Action<string> onLost)
+    {
+        Receive<NodeLauncher.NodeStarted>(started =>
+        {
+            if (_nodes.TryGetValue(started.NodeId, out var entry)) entry.Pid = started.Pid;
+        });
+        Receive<NodeLauncher.NodeExited>(exited =>
+        {
+            if (!_nodes.TryGetValue(exited.NodeId, out var entry)) return;
+            entry.ExitCode = exited.ExitCode;
+            var detail = exited.LastError is null ? "" : $" ({exited.LastError})";
+            MarkLost(entry, $"node {entry.Id} (pid {exited.Pid}) exited with code {exited.ExitCode}{detail}", onLost);
+        });
+        Receive<Terminated>(terminated =>
+        {
+            var entry = _nodes.Values.FirstOrDefault(n => terminated.ActorRef.Equals(n.Ref));
+            if (entry is not null) MarkLost(entry, $"node {entry.Id} at {terminated.ActorRef.Path.Address} is unreachable", onLost);
+        });
+    }
+
+    private void MarkLost(NodeEntry entry, string reason, Action<string> onLost)
+    {
+        if (entry.Lost is not null) return;
+        entry.Lost = reason;
+        _log.Error("Loop {Loop}: lost {Reason}", _loop, reason);
+        _lock.Tell(new LockActor.NodeGone(entry.Id));
+        foreach (var task in entry.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
+            _missing[task] = new TaskError(task, entry.Id, $"lost with its node: {reason}", Indeterminate: _releaseAtUs > 0);
+        _loopAbort ??= $"lost {reason}";
+        onLost(reason);
+    }
+
+    private void CommonHandlers()
+    {
+        Receive<Interrupt>(_ =>
+        {
+            _interrupted = true;
+            Finish("interrupted");
+        });
+        Receive<RegisterNode>(register =>
+        {
+            var known = _nodes.Values.FirstOrDefault(n => Sender.Equals(n.Ref));
+            if (known is not null) return;
+            _log.Warning("Refused node {Node} from {Address}: the run has started", register.NodeId, Sender.Path.Address);
+            Sender.Tell(new NodeRejected(register.NodeId, "the run has started"));
+        });
+        ReceiveAny(message => _log.Warning("Loop {Loop}: {MessageType} is not expected now; ignored", _loop, message.GetType().Name));
+    }
+
+    private void Abort(string reason)
+    {
+        _abortReason ??= reason;
+        Finish(reason);
+    }
+
+    private void Finish(string? reason)
+    {
+        _abortReason ??= reason;
+        Timers.CancelAll();
+        if (reason is not null)
+        {
+            _observer.Aborting(reason);
+            _log.Warning("Run {RunId} stops: {Reason}", _run.RunId, reason);
+        }
+        foreach (var node in LiveNodes) node.Ref!.Tell(Shutdown.Instance);
+        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
+        Become(ShuttingDown);
+    }
+
+    private void ShuttingDown()
+    {
+        Receive<NodeLauncher.AllNodesExited>(exited =>
+        {
+            if (exited.Killed > 0) _log.Warning("{Killed} node processes had to be killed", exited.Killed);
+            Complete();
+        });
+        Receive<NodeLauncher.NodeExited>(exited =>
+        {
+            if (_nodes.TryGetValue(exited.NodeId, out var entry)) entry.ExitCode = exited.ExitCode;
+        });
+        Receive<Terminated>(_ => { });
+        Receive<TaskReport>(report => _log.Debug("Loop {Loop}: report of task {Task} after the run ended", report.Loop, report.TaskId));
+        Receive<Interrupt>(_ => { });
+        ReceiveAny(message => _log.Debug("{MessageType} while shutting down; ignored", message.GetType().Name));
+    }
+
+    private void Complete()
+    {
+        var verdict = _loops.Count == 0 ? Verdict.Inconclusive : _loops.Select(l => l.Verification.Verdict).Aggregate(VerdictExtensions.Worst);
+        if (_abortReason is not null) verdict = verdict.Worst(Verdict.Inconclusive);
+        if (_loops.Count < _settings.Loops && verdict == Verdict.Verified) verdict = Verdict.Inconclusive;
+        var nodes = _nodes.Values
+            .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
+            .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds.Count, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost))
+            .ToList();
+        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs));
+        Become(() => ReceiveAny(_ => { }));
+    }
+}

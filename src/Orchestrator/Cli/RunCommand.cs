@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace ActorRunner.Orchestrator.Cli;
+
+/// <summary>What the command line asked for: the HOCON layers it names and its named options as HOCON keys.</summary>
+public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assignments, IReadOnlyDictionary<string, object> Options);
+
+/// <summary>The orchestrator's command line. Every named option is a HOCON key under actor-runner.</summary>
+public static class RunCommand
+{
+    private sealed record Named(Option Option, string Key);
+
+    public static RootCommand Create(Func<RunRequest, CancellationToken, Task<int>> run)
+    {
+        var named = new List<Named>
+        {
+            new(new Option<int>("--tasks") { Description = "Tasks in all (default 100)" }, "tasks"),
+            new(new Option<int>("--nodes") { Description = "Local task-node processes (default: one per core, at least 2)" }, "nodes"),
+            new(new Option<int>("--tasks-per-node") { Description = "Tasks one node hosts (default: spread evenly)" }, "tasks-per-node"),
+            new(new Option<int>("--remote-nodes") { Description = "Nodes expected to join from other machines (default 0)" }, "remote-nodes"),
+            new(new Option<int>("--loops") { Description = "Loops on the same node processes (default 1)" }, "loops"),
+            new(new Option<string>("--release-delay") { Description = "Pause between the barrier and the release, e.g. 100ms (default 0s)" }, "release-delay"),
+            new(new Option<string>("--lock") { Description = "file (default), none, orchestrator or sqlite" }.AcceptOnlyFromAmong("file", "none", "orchestrator", "sqlite"), "lock.mode"),
+            new(new Option<string>("--lock-timeout") { Description = "How long a task waits for the lock (default 10s)" }, "lock.timeout"),
+            new(new Option<string>("--lock-file") { Description = "The lock file (default: counter.lock in the run folder)" }, "lock.file"),
+            new(new Option<string>("--db") { Description = "The SQLite database (default: counter.db in the run folder)" }, "db"),
+            new(new Option<string>("--out") { Description = "Where run folders go (default runs)" }, "out"),
+            new(new Option<string>("--report") { Description = "Where report.json goes (default: the run folder)" }, "report"),
+            new(new Option<string>("--log-level") { Description = "verbose, debug, information (default), warning, error" }, "log-level"),
+            new(new Option<bool>("--continue-on-failure") { Description = "Run every loop even after one is not verified" }, "continue-on-failure"),
+            new(new Option<string>("--hostname") { Description = "Address to bind (default 127.0.0.1; anything else needs --token)" }, "remote.hostname"),
+            new(new Option<int>("--port") { Description = "Port to bind (default 0: any free port)" }, "remote.port"),
+            new(new Option<string>("--public-hostname") { Description = "Address other machines reach the orchestrator at" }, "remote.public-hostname"),
+            new(new Option<string>("--token") { Description = "Shared secret nodes must present" }, "remote.token"),
+        };
+        var config = new Option<string>("--config") { Description = "A HOCON file with settings (see hocon/actor-runner.conf)" };
+        var set = new Option<string[]>("--set") { Description = "Override one setting: KEY=VALUE (repeatable), e.g. lock.timeout=2s" };
+
+        var root = new RootCommand("ActorRunner: tests a critical section under truly simultaneous access from many processes")
+        {
+            config, set,
+        };
+        foreach (var n in named) root.Options.Add(n.Option);
+
+        root.SetAction((parse, cancel) =>
+        {
+            var values = new Dictionary<string, object>();
+            foreach (var n in named)
+            {
+                if (parse.GetResult(n.Option) is not { Implicit: false }) continue;
+                values[n.Key] = n.Option switch
+                {
+                    Option<int> i => parse.GetValue(i),
+                    Option<bool> b => parse.GetValue(b),
+                    Option<string> s => parse.GetValue(s) ?? "",
+                    _ => throw new InvalidOperationException(n.Key),
+                };
+            }
+            return run(new RunRequest(parse.GetValue(config), parse.GetValue(set) ?? [], values), cancel);
+        });
+        return root;
+    }
+}

@@ -1,0 +1,64 @@
+namespace ActorRunner.Orchestrator.Configuration;
+
+public enum LockMode
+{
+    File,
+    None,
+    Orchestrator,
+    Sqlite,
+}
+
+/// <summary>Every effective setting of a run, parsed and validated before anything starts.</summary>
+public sealed record RunSettings
+{
+    public required int Tasks { get; init; }
+    /// <summary>Local node processes to start.</summary>
+    public required int Nodes { get; init; }
+    /// <summary>The most tasks one node hosts.</summary>
+    public required int TasksPerNode { get; init; }
+    public required int RemoteNodes { get; init; }
+    public required int Loops { get; init; }
+    public required bool ContinueOnFailure { get; init; }
+    public required TimeSpan ReleaseDelay { get; init; }
+    public required TimeSpan ReleaseLead { get; init; }
+    public required LockMode LockMode { get; init; }
+    public required TimeSpan LockTimeout { get; init; }
+    /// <summary>Empty: counter.lock in the run folder.</summary>
+    public required string LockFile { get; init; }
+    /// <summary>Empty: counter.db in the run folder.</summary>
+    public required string Db { get; init; }
+    public required string Out { get; init; }
+    /// <summary>Empty: report.json in the run folder.</summary>
+    public required string Report { get; init; }
+    public required string LogLevel { get; init; }
+    public required TimeSpan JoinTimeout { get; init; }
+    public required TimeSpan BarrierTimeout { get; init; }
+    public required TimeSpan LoopTimeout { get; init; }
+    public required TimeSpan ShutdownTimeout { get; init; }
+    public required string Hostname { get; init; }
+    public required int Port { get; init; }
+    public required string PublicHostname { get; init; }
+    public required string Token { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int TotalNodes => Nodes + RemoteNodes;
+
+    /// <summary>The lock mode as the wire and the HOCON files spell it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string LockModeName => LockMode.ToString().ToLowerInvariant();
+
+    /// <summary>Task ids of each node slot, local slots first: tasks spread evenly, in order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> TaskSlots()
+    {
+        var slots = new List<IReadOnlyList<string>>(TotalNodes);
+        var width = Tasks.ToString().Length;
+        var next = 1;
+        for (var slot = 0; slot < TotalNodes; slot++)
+        {
+            var count = Tasks / TotalNodes + (slot < Tasks % TotalNodes ? 1 : 0);
+            slots.Add(Enumerable.Range(next, count).Select(i => "task-" + i.ToString().PadLeft(width, '0')).ToList());
+            next += count;
+        }
+        return slots;
+    }
+}

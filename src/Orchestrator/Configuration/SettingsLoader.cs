@@ -1,0 +1,283 @@
+using System.Reflection;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace ActorRunner.Orchestrator.Configuration;
+
+/// <summary>
+/// Builds <see cref="RunSettings"/> from HOCON layers: built-in defaults &lt; --config file &lt; --set pairs &lt;
+/// named options. Each layer is checked on its own, so an error names the file or option it came from.
+/// </summary>
+public static class SettingsLoader
+{
+    public const string Root = "actor-runner";
+
+    private static readonly Lazy<Config> DefaultsConfig = new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("actor-runner.conf")
+                           ?? throw new InvalidOperationException("the built-in defaults (actor-runner.conf) are missing");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    });
+
+    private static readonly Lazy<HashSet<string>> KnownKeys = new(() => Leaves(DefaultsConfig.Value).ToHashSet());
+
+    private static readonly string[] LogLevels = ["verbose", "debug", "information", "warning", "error"];
+
+    public static Config Defaults => DefaultsConfig.Value;
+
+    /// <summary>One layer of configuration and where it came from, for messages.</summary>
+    public sealed record Layer(string Source, Config Config);
+
+    /// <summary>Parses a HOCON file; a syntax error is reported with the file's path.</summary>
+    public static Layer FromFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new SettingsError($"--config: no such file {full}");
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsError($"--config: cannot read {full}: {e.Message}");
+        }
+        return new Layer(full, Parse(text, full));
+    }
+
+    /// <summary>Parses one --set KEY=VALUE; a key without the actor-runner. prefix gets it.</summary>
+    public static Layer FromAssignment(string assignment)
+    {
+        var equals = assignment.IndexOf('=');
+        if (equals <= 0) throw new SettingsError($"--set: '{assignment}' is not KEY=VALUE");
+        var key = assignment[..equals].Trim();
+        var value = assignment[(equals + 1)..].Trim();
+        if (!key.StartsWith(Root + ".", StringComparison.Ordinal) && !key.StartsWith("akka.", StringComparison.Ordinal))
+            key = Root + "." + key;
+        return new Layer($"--set {assignment}", Parse($"{key} = {value}", $"--set {assignment}"));
+    }
+
+    /// <summary>A layer for the named options: already-typed values under actor-runner.</summary>
+    public static Layer FromOptions(IReadOnlyDictionary<string, object> values)
+    {
+        var lines = values.Select(kv => $"{Root}.{kv.Key} = {Hocon(kv.Value)}");
+        return new Layer("options", Parse(string.Join('\n', lines), "options"));
+    }
+
+    /// <summary>Merges the layers over the defaults, checks every key and value, and returns the settings.</summary>
+    public static (RunSettings Settings, Config Akka) Load(IReadOnlyList<Layer> layers)
+    {
+        foreach (var layer in layers) CheckKeys(layer);
+        var merged = Defaults;
+        foreach (var layer in layers) merged = layer.Config.WithFallback(merged);
+        var reader = new Reader(merged, layers);
+        var settings = Validate(reader);
+        var akka = layers.Where(l => l.Config.HasPath("akka")).Aggregate(Config.Empty, (acc, l) => l.Config.WithFallback(acc));
+        return (settings, akka);
+    }
+
+    private static RunSettings Validate(Reader r)
+    {
+        var tasks = r.Count("tasks", min: 1);
+        var remoteNodes = r.Count("remote-nodes", min: 0);
+        var nodesAuto = r.IsAuto("nodes");
+        var perNodeAuto = r.IsAuto("tasks-per-node");
+        var nodes = nodesAuto ? 0 : r.Count("nodes", min: 0);
+        var perNode = perNodeAuto ? 0 : r.Count("tasks-per-node", min: 1);
+
+        if (nodesAuto)
+        {
+            nodes = !perNodeAuto
+                ? Math.Max(0, (int)Math.Ceiling(tasks / (double)perNode) - remoteNodes)
+                : remoteNodes > 0 ? 0 : Math.Min(tasks, Math.Max(2, Environment.ProcessorCount));
+        }
+        var totalNodes = nodes + remoteNodes;
+        if (totalNodes == 0)
+            throw new SettingsError("actor-runner.nodes: no nodes at all (nodes = 0 needs remote-nodes > 0)");
+        if (totalNodes > tasks)
+            throw new SettingsError($"actor-runner.nodes: {totalNodes} nodes for {tasks} tasks leaves nodes without a task");
+        var spread = (int)Math.Ceiling(tasks / (double)totalNodes);
+        if (!perNodeAuto && perNode < spread)
+            throw new SettingsError($"actor-runner.tasks-per-node: {totalNodes} nodes x {perNode} tasks cannot host {tasks} tasks");
+
+        var hostname = r.String("remote.hostname");
+        var token = r.String("remote.token");
+        if (hostname.Length == 0) throw new SettingsError("actor-runner.remote.hostname: must not be empty");
+        if (!IsLoopback(hostname) && token.Length == 0)
+            throw new SettingsError($"actor-runner.remote.token: binding {hostname} (beyond loopback) needs a token (--token)");
+
+        var logLevel = r.String("log-level").ToLowerInvariant();
+        if (logLevel == "info") logLevel = "information";
+        if (!LogLevels.Contains(logLevel))
+            throw new SettingsError($"actor-runner.log-level: '{logLevel}' is not one of {string.Join(", ", LogLevels)}");
+
+        var lockMode = r.String("lock.mode").ToLowerInvariant() switch
+        {
+            "file" => LockMode.File,
+            "none" => LockMode.None,
+            "orchestrator" => LockMode.Orchestrator,
+            "sqlite" => LockMode.Sqlite,
+            var other => throw new SettingsError($"actor-runner.lock.mode: '{other}' is not one of file, none, orchestrator, sqlite"),
+        };
+
+        var port = r.Count("remote.port", min: 0);
+        if (port > 65535) throw new SettingsError($"actor-runner.remote.port: {port} is not a port");
+
+        return new RunSettings
+        {
+            Tasks = tasks,
+            Nodes = nodes,
+            TasksPerNode = perNodeAuto ? spread : perNode,
+            RemoteNodes = remoteNodes,
+            Loops = r.Count("loops", min: 1),
+            ContinueOnFailure = r.Bool("continue-on-failure"),
+            ReleaseDelay = r.Duration("release-delay", allowZero: true),
+            ReleaseLead = r.Duration("release-lead", allowZero: true),
+            LockMode = lockMode,
+            LockTimeout = r.Duration("lock.timeout"),
+            LockFile = r.String("lock.file"),
+            Db = r.String("db"),
+            Out = r.String("out") is { Length: > 0 } o ? o : throw new SettingsError("actor-runner.out: must not be empty"),
+            Report = r.String("report"),
+            LogLevel = logLevel,
+            JoinTimeout = r.Duration("join-timeout"),
+            BarrierTimeout = r.Duration("barrier-timeout"),
+            LoopTimeout = r.Duration("loop-timeout"),
+            ShutdownTimeout = r.Duration("shutdown-timeout"),
+            Hostname = hostname,
+            Port = port,
+            PublicHostname = r.String("remote.public-hostname"),
+            Token = token,
+        };
+    }
+
+    public static bool IsLoopback(string host) =>
+        host == "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+
+    private static void CheckKeys(Layer layer)
+    {
+        foreach (var key in Leaves(layer.Config))
+        {
+            if (key.StartsWith("akka.", StringComparison.Ordinal)) continue;
+            if (!KnownKeys.Value.Contains(key))
+                throw new SettingsError($"{layer.Source}: unknown key '{key}'{Suggest(key)}");
+        }
+    }
+
+    private static string Suggest(string key)
+    {
+        var best = KnownKeys.Value.MinBy(k => Distance(k, key));
+        return best is not null && Distance(best, key) <= 3 ? $" (did you mean '{best}'?)" : "";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        for (var j = 1; j <= b.Length; j++)
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>Every leaf key of a config, dotted.</summary>
+    private static IEnumerable<string> Leaves(Config config) =>
+        config.Root is { } root && root.IsObject() ? Leaves(root.GetObject(), "") : [];
+
+    private static IEnumerable<string> Leaves(HoconObject obj, string prefix)
+    {
+        foreach (var (key, value) in obj.Items)
+        {
+            var path = prefix.Length == 0 ? key : prefix + "." + key;
+            if (value.IsObject())
+                foreach (var leaf in Leaves(value.GetObject(), path)) yield return leaf;
+            else
+                yield return path;
+        }
+    }
+
+    private static Config Parse(string text, string source)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e)
+        {
+            throw new SettingsError($"{source}: malformed HOCON: {OneLine(e.Message)}");
+        }
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Hocon(object value) => value switch
+    {
+        bool b => b ? "on" : "off",
+        int or long => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        string s => System.Text.Json.JsonSerializer.Serialize(s),
+        _ => throw new ArgumentException($"no HOCON form for {value.GetType().Name}"),
+    };
+
+    /// <summary>Typed reads that name the key (and the layer that set it) when a value is wrong.</summary>
+    private sealed class Reader(Config config, IReadOnlyList<Layer> layers)
+    {
+        private string Name(string key)
+        {
+            var full = $"{Root}.{key}";
+            var layer = layers.LastOrDefault(l => l.Config.HasPath(full));
+            return layer is null ? full : $"{full} (from {layer.Source})";
+        }
+
+        private string Raw(string key) => config.GetString($"{Root}.{key}") ?? "";
+
+        public bool IsAuto(string key) => Raw(key).Equals("auto", StringComparison.OrdinalIgnoreCase);
+
+        public int Count(string key, int min)
+        {
+            var raw = Raw(key);
+            if (!int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                throw new SettingsError($"{Name(key)}: '{raw}' is not a whole number");
+            if (value < min)
+                throw new SettingsError($"{Name(key)}: {value} is below the minimum of {min}");
+            return value;
+        }
+
+        public bool Bool(string key)
+        {
+            var raw = Raw(key).ToLowerInvariant();
+            return raw switch
+            {
+                "on" or "true" or "yes" => true,
+                "off" or "false" or "no" => false,
+                _ => throw new SettingsError($"{Name(key)}: '{raw}' is not on or off"),
+            };
+        }
+
+        public string String(string key)
+        {
+            var value = config.GetValue($"{Root}.{key}");
+            if (value is null || value.IsObject() || value.IsArray())
+                throw new SettingsError($"{Name(key)}: must be a single value");
+            return value.GetString() ?? "";
+        }
+
+        public TimeSpan Duration(string key, bool allowZero = false)
+        {
+            var raw = Raw(key);
+            TimeSpan value;
+            try
+            {
+                value = config.GetTimeSpan($"{Root}.{key}", null, allowInfinite: false);
+            }
+            catch (Exception)
+            {
+                throw new SettingsError($"{Name(key)}: '{raw}' is not a duration like 500ms, 10s or 2m");
+            }
+            if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero))
+                throw new SettingsError($"{Name(key)}: '{raw}' must be {(allowZero ? "zero or more" : "more than zero")}");
+            return value;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ActorRunner.Orchestrator.Hosting;
+
+public static class OrchestratorLogging
+{
+    public static LogEventLevel Level(string name) => name switch
+    {
+        "verbose" => LogEventLevel.Verbose,
+        "debug" => LogEventLevel.Debug,
+        "warning" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        _ => LogEventLevel.Information,
+    };
+
+    /// <summary>
+    /// Every event to logs/orchestrator.clef (CLEF, one JSON object a line) with RunId, Node and Pid; the console
+    /// shows warnings and above (the verdict lines are the console's), or everything at debug and verbose.
+    /// </summary>
+    public static Serilog.Core.Logger Create(string runId, string logFile, LogEventLevel level) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .Enrich.WithProperty("RunId", runId)
+            .Enrich.WithProperty("Node", "orchestrator")
+            .Enrich.WithProperty("Pid", Environment.ProcessId)
+            .WriteTo.File(new CompactJsonFormatter(), logFile, buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500))
+            .WriteTo.Console(
+                restrictedToMinimumLevel: level <= LogEventLevel.Debug ? level : LogEventLevel.Warning,
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Warning)
+            .CreateLogger();
+}

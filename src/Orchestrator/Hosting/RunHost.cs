@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Cli;
+using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Launching;
+using ActorRunner.Orchestrator.Reporting;
+using ActorRunner.Scenarios.SqliteCounter;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace ActorRunner.Orchestrator.Hosting;
+
+/// <summary>One run from settings to exit code: check, create the run folder, start Akka, wait, report.</summary>
+public static class RunHost
+{
+    public static async Task<int> RunAsync(RunRequest request)
+    {
+        RunSettings settings;
+        Akka.Configuration.Config userAkka;
+        NodeProgram nodeProgram;
+        try
+        {
+            var layers = new List<SettingsLoader.Layer>();
+            if (request.ConfigFile is not null) layers.Add(SettingsLoader.FromFile(request.ConfigFile));
+            layers.AddRange(request.Assignments.Select(SettingsLoader.FromAssignment));
+            if (request.Options.Count > 0) layers.Add(SettingsLoader.FromOptions(request.Options));
+            (settings, userAkka) = SettingsLoader.Load(layers);
+            Preflight.Check(settings);
+            nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);
+        }
+        catch (Exception e) when (e is SettingsError or FileNotFoundException)
+        {
+            return Fail(ExitCode.BadUsage, e.Message);
+        }
+
+        var run = CreateRun(settings);
+        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel));
+        var state = new CounterState(run.DbPath, settings.LockTimeout);
+        try
+        {
+            state.Prepare();
+        }
+        catch (Exception e)
+        {
+            logger.Error(e, "Cannot prepare the counter database {DbPath}", run.DbPath);
+            return Fail(ExitCode.Inconclusive, $"cannot prepare the database {run.DbPath}: {e.GetBaseException().Message}");
+        }
+
+        var console = ConsoleReporter.ForStandardOutput();
+        var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSerilog(logger);
+        builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
+            .WithRunnerRemoting(settings, userAkka)
+            .WithOrchestrator(settings, run, state, console, nodeProgram, done));
+
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception e)
+        {
+            logger.Error(e, "The orchestrator could not start on {Hostname}:{Port}", settings.Hostname, settings.Port);
+            await logger.DisposeAsync();
+            TryDelete(run.RunFolder);
+            return Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message}");
+        }
+
+        var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt(orchestrator));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt(orchestrator));
+
+        var outcome = await WaitBounded(done.Task, settings, logger);
+        var exitCode = ExitCodes.For(outcome.Verdict);
+        var report = RunReport.From(run, settings, outcome, exitCode, (WireClock.NowUs() - run.ProcessStartUs) / 1000.0);
+        try
+        {
+            report.WriteTo(run.ReportPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.Error(e, "Cannot write the report {ReportPath}", run.ReportPath);
+            exitCode = ExitCode.Inconclusive;
+        }
+        logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
+        console.Summary(report with { ExitCode = (int)exitCode }, run.ReportPath);
+
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await host.StopAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.Warning("The actor system did not stop within 5 s");
+        }
+        return (int)exitCode;
+    }
+
+    /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>
+    private static async Task<RunOutcome> WaitBounded(Task<RunOutcome> done, RunSettings settings, Serilog.ILogger logger)
+    {
+        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + settings.ReleaseLead + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
+        var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
+        if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
+        logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
+        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0);
+    }
+
+    private static Action<PosixSignalContext> Interrupt(IActorRef orchestrator) => context =>
+    {
+        context.Cancel = true;
+        orchestrator.Tell(OrchestratorActor.Interrupt.Instance);
+    };
+
+    private static RunContext CreateRun(RunSettings settings)
+    {
+        var runId = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(2)).ToLowerInvariant()}";
+        var folder = Path.GetFullPath(Path.Combine(settings.Out, runId));
+        var logs = Path.Combine(folder, "logs");
+        Directory.CreateDirectory(logs);
+        var token = settings.Token.Length > 0 ? settings.Token : Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var processStart = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime());
+        return new RunContext(runId, token, folder,
+            settings.Db.Length > 0 ? Path.GetFullPath(settings.Db) : Path.Combine(folder, "counter.db"),
+            settings.LockFile.Length > 0 ? Path.GetFullPath(settings.LockFile) : Path.Combine(folder, "counter.lock"),
+            settings.Report.Length > 0 ? Path.GetFullPath(settings.Report) : Path.Combine(folder, "report.json"),
+            logs,
+            processStart.ToUnixTimeMilliseconds() * 1000);
+    }
+
+    private static int Fail(ExitCode code, string message)
+    {
+        Console.Error.WriteLine($"actor-runner: {message}");
+        return (int)code;
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leave it: it holds the log of why the run could not start.
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorRunner.Orchestrator.Launching;
+
+/// <summary>
+/// Starts the local task-node processes and watches them as processes: an exit is seen the moment it happens,
+/// whatever killed the node. Each node's standard input stays open to us, so a node notices our death too.
+/// </summary>
+public sealed class NodeLauncher : ReceiveActor, IWithTimers
+{
+    public static Props Props(NodeProgram program) => Akka.Actor.Props.Create(() => new NodeLauncher(program));
+
+    public sealed record NodeLaunch(string NodeId, IReadOnlyList<string> Arguments);
+    public sealed record StartNodes(IReadOnlyList<NodeLaunch> Nodes);
+    public sealed record NodeStarted(string NodeId, int Pid);
+    public sealed record NodeExited(string NodeId, int Pid, int ExitCode, string? LastError);
+    /// <summary>Wait for every node to exit, killing those still running after <paramref name="Grace"/>.</summary>
+    public sealed record StopNodes(TimeSpan Grace);
+    public sealed record AllNodesExited(int Killed);
+
+    private sealed record Started(string NodeId, Process Process);
+    private sealed record StartFailed(string NodeId, string Reason);
+    private sealed record Exited(string NodeId);
+    private sealed record OutputLine(string NodeId, string Line);
+    private sealed record GraceOver;
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly NodeProgram _program;
+    private readonly Dictionary<string, Process> _running = new();
+    private readonly Dictionary<string, string> _lastError = new();
+    private IActorRef? _stopRequester;
+    private int _killed;
+
+    public NodeLauncher(NodeProgram program)
+    {
+        _program = program;
+        Receive<StartNodes>(HandleStart);
+        Receive<Started>(started =>
+        {
+            _running[started.NodeId] = started.Process;
+            Context.Parent.Tell(new NodeStarted(started.NodeId, started.Process.Id));
+            if (started.Process.HasExited) Self.Tell(new Exited(started.NodeId));
+        });
+        Receive<StartFailed>(failed =>
+        {
+            _log.Error("Could not start node {Node}: {Reason}", failed.NodeId, failed.Reason);
+            Context.Parent.Tell(new NodeExited(failed.NodeId, 0, -1, failed.Reason));
+        });
+        Receive<OutputLine>(line =>
+        {
+            _lastError[line.NodeId] = line.Line;
+            _log.Warning("Node {Node} wrote: {Line}", line.NodeId, line.Line);
+        });
+        Receive<Exited>(HandleExited);
+        Receive<StopNodes>(stop =>
+        {
+            _stopRequester = Sender;
+            if (_running.Count == 0) ReportAllExited();
+            else Timers.StartSingleTimer("grace", new GraceOver(), stop.Grace);
+        });
+        Receive<GraceOver>(_ =>
+        {
+            foreach (var (nodeId, process) in _running)
+            {
+                _log.Warning("Node {Node} (pid {Pid}) did not exit in time; killing it", nodeId, process.Id);
+                Kill(process);
+                _killed++;
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private void HandleStart(StartNodes start)
+    {
+        var self = Self;
+        foreach (var node in start.Nodes)
+        {
+            Task.Run(() => Launch(node, self)).PipeTo(self, self, failure: e => new StartFailed(node.NodeId, e.GetBaseException().Message));
+        }
+    }
+
+    private object Launch(NodeLaunch node, IActorRef self)
+    {
+        var info = _program.StartInfo(node.Arguments);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) self.Tell(new OutputLine(node.NodeId, e.Data)); };
+        process.OutputDataReceived += (_, _) => { };
+        process.Exited += (_, _) => self.Tell(new Exited(node.NodeId));
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return new Started(node.NodeId, process);
+    }
+
+    private void HandleExited(Exited exited)
+    {
+        if (!_running.Remove(exited.NodeId, out var process)) return;
+        // Let the asynchronous readers drain what the node wrote last.
+        process.WaitForExit(200);
+        var code = process.ExitCode;
+        _lastError.TryGetValue(exited.NodeId, out var lastError);
+        Context.Parent.Tell(new NodeExited(exited.NodeId, process.Id, code, lastError));
+        process.Dispose();
+        if (_running.Count == 0 && _stopRequester is not null) ReportAllExited();
+    }
+
+    private void ReportAllExited()
+    {
+        _stopRequester?.Tell(new AllNodesExited(_killed));
+        _stopRequester = null;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // No node outlives the orchestrator.
+        foreach (var process in _running.Values)
+        {
+            Kill(process);
+            process.Dispose();
+        }
+        _running.Clear();
+    }
+}

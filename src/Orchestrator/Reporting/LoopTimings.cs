@@ -1,0 +1,31 @@
+using ActorRunner.Messages;
+
+namespace ActorRunner.Orchestrator.Reporting;
+
+/// <summary>How simultaneous the release was and how the lock was passed on, from the tasks' own timestamps.</summary>
+public sealed record LoopTimings(
+    Percentiles ReleaseSpreadMs,
+    Percentiles LockWaitMs,
+    Percentiles HoldMs,
+    double CriticalSectionsPerSecond)
+{
+    public static LoopTimings From(IReadOnlyCollection<TaskReport> reports)
+    {
+        var released = reports.Select(r => r.Phases.ReleasedUs).Where(us => us > 0).ToList();
+        var first = released.Count > 0 ? released.Min() : 0;
+        var acquired = reports.Where(r => r.Phases.LockAcquiredUs > 0 && r.Phases.LockRequestedUs > 0).ToList();
+        var held = reports.Where(r => r.Phases.LockAcquiredUs > 0 && r.Phases.LockReleasedUs > 0).ToList();
+        var committed = held.Where(r => r.Outcome == TaskOutcome.Committed).ToList();
+        var rate = 0.0;
+        if (committed.Count > 0)
+        {
+            var windowUs = committed.Max(r => r.Phases.LockReleasedUs) - committed.Min(r => r.Phases.LockAcquiredUs);
+            rate = windowUs > 0 ? committed.Count / (windowUs / 1e6) : 0;
+        }
+        return new LoopTimings(
+            Percentiles.Of(released.Select(us => (us - first) / 1000.0)),
+            Percentiles.Of(acquired.Select(r => (r.Phases.LockAcquiredUs - r.Phases.LockRequestedUs) / 1000.0)),
+            Percentiles.Of(held.Select(r => (r.Phases.LockReleasedUs - r.Phases.LockAcquiredUs) / 1000.0)),
+            rate);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Verification;
+
+namespace ActorRunner.Orchestrator.Reporting;
+
+/// <summary>report.json, schema version 1: a contract that the benchmark and other tools read.</summary>
+public sealed record RunReport(
+    int SchemaVersion,
+    string RunId,
+    string Verdict,
+    int ExitCode,
+    bool Interrupted,
+    string? AbortReason,
+    DateTimeOffset StartedAt,
+    RunReport.Machine Host,
+    RunSettings Settings,
+    IReadOnlyList<RunReport.Node> Nodes,
+    IReadOnlyList<RunReport.Loop> Loops,
+    double StartupMs,
+    double TotalMs)
+{
+    public sealed record Machine(string Name, int Cores, string Os, string Runtime);
+
+    public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost);
+
+    public sealed record Loop(
+        int Number,
+        int Expected,
+        long Counter,
+        string Verdict,
+        int Acknowledged,
+        long LostUpdates,
+        IReadOnlyList<Collision> Collisions,
+        int Indeterminate,
+        IReadOnlyList<TaskError> Errors,
+        IReadOnlyList<string> Findings,
+        Percentiles ReleaseSpreadMs,
+        string? ReleaseSpreadNote,
+        Percentiles LockWaitMs,
+        Percentiles HoldMs,
+        double CriticalSectionsPerSecond,
+        double DurationMs);
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter() },
+    };
+
+    public static RunReport From(RunContext run, RunSettings settings, RunOutcome outcome, ExitCode exitCode, double totalMs)
+    {
+        var note = SpreadNote(settings.Tasks);
+        return new RunReport(1, run.RunId, outcome.Verdict.Name(), (int)exitCode, outcome.Interrupted, outcome.AbortReason,
+            DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
+            new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
+            settings with { Token = settings.Token.Length > 0 ? "(set)" : "" },
+            outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.Tasks, n.JoinMs, n.Local, n.ExitCode, n.Lost)).ToList(),
+            outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Verdict.Name(),
+                l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
+                l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), note, Round(l.Timings.LockWaitMs),
+                Round(l.Timings.HoldMs), Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
+            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
+    }
+
+    /// <summary>With more tasks than cores not every task can run at one instant: said next to the spread.</summary>
+    public static string? SpreadNote(int tasks) =>
+        tasks > Environment.ProcessorCount
+            ? $"{tasks} tasks on {Environment.ProcessorCount} cores: at most {Environment.ProcessorCount} can resume at the same instant"
+            : null;
+
+    private static Percentiles Round(Percentiles p) => new(Math.Round(p.P50, 3), Math.Round(p.P99, 3), Math.Round(p.Max, 3));
+
+    /// <summary>Writes the report through a temporary file, so a reader never sees half of it.</summary>
+    public void WriteTo(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary>Durations as HOCON writes them ("10s", "250ms"), so a report's settings can be pasted back into a config.</summary>
+public sealed class DurationConverter : JsonConverter<TimeSpan>
+{
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Akka.Configuration.ConfigurationFactory.ParseString($"d = {reader.GetString()}").GetTimeSpan("d");
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.TotalMilliseconds % 1000 == 0 ? $"{value.TotalSeconds:0}s" : $"{value.TotalMilliseconds:0.###}ms");
+}
