@@ -6,7 +6,8 @@ var command = RunCommand.Create((request, _) => RunHost.RunAsync(request));
 var parse = command.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"actor-runner: {parse.Errors[0].Message} (see --help)");
+    var message = string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    Console.Error.WriteLine($"actor-runner: {message} (see --help)");
     return (int)ExitCode.BadUsage;
 }
 return await parse.InvokeAsync();

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace ActorRunner.Orchestrator.Cli;
 
 /// <summary>What the command line asked for: the HOCON layers it names and its named options as HOCON keys.</summary>
-public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assignments, IReadOnlyDictionary<string, object> Options);
+public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assignments, IReadOnlyDictionary<string, (string Option, object Value)> Options);
 
 /// <summary>The orchestrator's command line. Every named option is a HOCON key under actor-runner.</summary>
 public static class RunCommand
@@ -44,17 +44,18 @@ public static class RunCommand
 
         root.SetAction((parse, cancel) =>
         {
-            var values = new Dictionary<string, object>();
+            var values = new Dictionary<string, (string Option, object Value)>();
             foreach (var n in named)
             {
                 if (parse.GetResult(n.Option) is not { Implicit: false }) continue;
-                values[n.Key] = n.Option switch
+                object value = n.Option switch
                 {
                     Option<int> i => parse.GetValue(i),
                     Option<bool> b => parse.GetValue(b),
                     Option<string> s => parse.GetValue(s) ?? "",
                     _ => throw new InvalidOperationException(n.Key),
                 };
+                values[n.Key] = (n.Option.Name, value);
             }
             return run(new RunRequest(parse.GetValue(config), parse.GetValue(set) ?? [], values), cancel);
         });

@@ -58,12 +58,9 @@ public static class SettingsLoader
         return new Layer($"--set {assignment}", Parse($"{key} = {value}", $"--set {assignment}"));
     }
 
-    /// <summary>A layer for the named options: already-typed values under actor-runner.</summary>
-    public static Layer FromOptions(IReadOnlyDictionary<string, object> values)
-    {
-        var lines = values.Select(kv => $"{Root}.{kv.Key} = {Hocon(kv.Value)}");
-        return new Layer("options", Parse(string.Join('\n', lines), "options"));
-    }
+    /// <summary>One layer per named option (already typed), so an error names the option.</summary>
+    public static IEnumerable<Layer> FromOptions(IReadOnlyDictionary<string, (string Option, object Value)> values) =>
+        values.Select(kv => new Layer(kv.Value.Option, Parse($"{Root}.{kv.Key} = {Hocon(kv.Value.Value)}", kv.Value.Option)));
 
     /// <summary>Merges the layers over the defaults, checks every key and value, and returns the settings.</summary>
     public static (RunSettings Settings, Config Akka) Load(IReadOnlyList<Layer> layers)
@@ -200,13 +197,19 @@ public static class SettingsLoader
 
     private static Config Parse(string text, string source)
     {
+        if (HoconSyntax.FirstProblem(text) is { } problem)
+            throw new SettingsError($"{source}: malformed HOCON: {problem}");
+        // Akka's parser is run with a bound: a shape it loops on is an error, not a hang.
+        var parse = Task.Run(() => ConfigurationFactory.ParseString(text));
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            if (!parse.Wait(TimeSpan.FromSeconds(5)))
+                throw new SettingsError($"{source}: malformed HOCON: the parser did not finish");
+            return parse.Result;
         }
-        catch (Exception e)
+        catch (AggregateException e)
         {
-            throw new SettingsError($"{source}: malformed HOCON: {OneLine(e.Message)}");
+            throw new SettingsError($"{source}: malformed HOCON: {OneLine(e.GetBaseException().Message)}");
         }
     }
 

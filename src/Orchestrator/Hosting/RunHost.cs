@@ -30,7 +30,7 @@ public static class RunHost
             var layers = new List<SettingsLoader.Layer>();
             if (request.ConfigFile is not null) layers.Add(SettingsLoader.FromFile(request.ConfigFile));
             layers.AddRange(request.Assignments.Select(SettingsLoader.FromAssignment));
-            if (request.Options.Count > 0) layers.Add(SettingsLoader.FromOptions(request.Options));
+            layers.AddRange(SettingsLoader.FromOptions(request.Options));
             (settings, userAkka) = SettingsLoader.Load(layers);
             Preflight.Check(settings);
             nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);

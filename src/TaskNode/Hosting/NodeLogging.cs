@@ -1,5 +1,6 @@
 using Serilog;
 using Serilog.Events;
+using Serilog.Filters;
 using Serilog.Formatting.Compact;
 
 namespace ActorRunner.TaskNode.Hosting;
@@ -17,10 +18,13 @@ public static class NodeLogging
             .Enrich.With(runId)
             .Enrich.WithProperty("Node", options.NodeId)
             .Enrich.WithProperty("Pid", Environment.ProcessId)
-            .WriteTo.Console(
-                restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: LogEventLevel.Warning);
+            .WriteTo.Logger(console => console
+                // Akka's transport warnings while a run winds down (channels closing) are noise on a console.
+                .Filter.ByExcluding(e => e.Level < LogEventLevel.Error && Matching.FromSource("Akka")(e))
+                .WriteTo.Console(
+                    restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
+                    outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
+                    standardErrorFromLevel: LogEventLevel.Warning));
         if (options.LogFile is not null)
             config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,
                 flushToDiskInterval: TimeSpan.FromMilliseconds(500));
