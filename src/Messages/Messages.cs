@@ -43,6 +43,9 @@ public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs) : IRunn
 /// <summary>Let every parked task go at the agreed instant (microseconds since the Unix epoch).</summary>
 public sealed record Release(int Loop, long ReleaseAtUs) : IRunnerMessage;
 
+/// <summary>The loop is called off: tasks not yet released skip it and report so; released ones finish.</summary>
+public sealed record AbortLoop(int Loop, string Reason) : IRunnerMessage;
+
 /// <summary>What happened to a task's attempt at the critical section.</summary>
 public enum TaskOutcome
 {

@@ -25,6 +25,7 @@ public sealed class RunnerSerializer : SerializerWithStringManifest
         [typeof(PrepareLoop)] = ("prep", WireJson.Default.PrepareLoop),
         [typeof(TasksReady)] = ("trdy", WireJson.Default.TasksReady),
         [typeof(Release)] = ("rel", WireJson.Default.Release),
+        [typeof(AbortLoop)] = ("abort", WireJson.Default.AbortLoop),
         [typeof(TaskReport)] = ("rep", WireJson.Default.TaskReport),
         [typeof(AcquireLock)] = ("lacq", WireJson.Default.AcquireLock),
         [typeof(LockGranted)] = ("lgr", WireJson.Default.LockGranted),
@@ -87,6 +88,7 @@ public sealed class RunnerSerializer : SerializerWithStringManifest
 [JsonSerializable(typeof(PrepareLoop))]
 [JsonSerializable(typeof(TasksReady))]
 [JsonSerializable(typeof(Release))]
+[JsonSerializable(typeof(AbortLoop))]
 [JsonSerializable(typeof(TaskReport))]
 [JsonSerializable(typeof(AcquireLock))]
 [JsonSerializable(typeof(LockGranted))]

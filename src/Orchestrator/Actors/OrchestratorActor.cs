@@ -269,6 +269,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         NodeLossHandlers(lost =>
         {
+            // Tasks still parked (the release instant may be far off) skip the loop; released ones finish it.
+            foreach (var node in LiveNodes) node.Ref!.Tell(new AbortLoop(_loop, lost));
             if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
         });
         CommonHandlers();

@@ -16,19 +16,20 @@ public static class OrchestratorLogging
     };
 
     /// <summary>
-    /// Every event to logs/orchestrator.clef (CLEF, one JSON object a line) with RunId, Node and Pid; the console
+    /// Every event to logs/orchestrator.clef (CLEF, one JSON object a line) with RunId, Origin (the process that
+    /// wrote it) and Pid, plus Node, Loop and Task in the events about them; the console
     /// shows warnings and above (the verdict lines are the console's), or everything at debug and verbose.
     /// </summary>
     public static Serilog.Core.Logger Create(string runId, string logFile, LogEventLevel level) =>
         new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .Enrich.WithProperty("RunId", runId)
-            .Enrich.WithProperty("Node", "orchestrator")
+            .Enrich.WithProperty("Origin", "orchestrator")
             .Enrich.WithProperty("Pid", Environment.ProcessId)
             .WriteTo.File(new CompactJsonFormatter(), logFile, buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500))
             .WriteTo.Console(
                 restrictedToMinimumLevel: level <= LogEventLevel.Debug ? level : LogEventLevel.Warning,
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Warning)
             .CreateLogger();
 }

@@ -166,6 +166,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, leadUs);
             _round.Gate.OpenAt(release.ReleaseAtUs);
         });
+        Receive<AbortLoop>(abort =>
+        {
+            if (_round is null || _round.Loop != abort.Loop) return;
+            var calledOff = _round.Gate.Abort(abort.Reason);
+            _log.Warning("Node {Node} was told to call off loop {Loop} ({Reason}); {Outcome}", _options.NodeId, abort.Loop, abort.Reason,
+                calledOff ? "its tasks skip it" : "its tasks were already released and finish it");
+        });
         Receive<NodeAccepted>(_ => { });
         CommonHandlers();
     }

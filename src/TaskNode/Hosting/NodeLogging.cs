@@ -16,6 +16,7 @@ public static class NodeLogging
         var config = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .Enrich.With(runId)
+            .Enrich.WithProperty("Origin", options.NodeId)
             .Enrich.WithProperty("Node", options.NodeId)
             .Enrich.WithProperty("Pid", Environment.ProcessId)
             .WriteTo.Logger(console => console
@@ -23,7 +24,7 @@ public static class NodeLogging
                 .Filter.ByExcluding(e => e.Level < LogEventLevel.Error && Matching.FromSource("Akka")(e))
                 .WriteTo.Console(
                     restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
-                    outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Node}] {Message:lj}{NewLine}{Exception}",
+                    outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Warning));
         if (options.LogFile is not null)
             config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,

@@ -10,7 +10,9 @@ namespace ActorRunner.TaskNode.Tasks;
 public sealed class ReleaseGate : IDisposable
 {
     private static readonly TimeSpan SpinStretch = TimeSpan.FromMilliseconds(1.5);
+    private const int Closed = 0, Released = 1, Aborted = 2;
     private readonly ManualResetEventSlim _open = new(false, spinCount: 1);
+    private int _state = Closed;
 
     public ReleaseGate(int loop) => Loop = loop;
 
@@ -28,6 +30,7 @@ public sealed class ReleaseGate : IDisposable
             var sleep = TimeSpan.FromMicroseconds(remainingUs) - SpinStretch;
             if (sleep > TimeSpan.Zero) Thread.Sleep(sleep);
             while (WireClock.NowUs() < releaseAtUs) Thread.SpinWait(20);
+            if (Interlocked.CompareExchange(ref _state, Released, Closed) != Closed) return;
             OpenedUs = WireClock.NowUs();
             _open.Set();
         })
@@ -38,6 +41,21 @@ public sealed class ReleaseGate : IDisposable
         };
         releaser.Start();
     }
+
+    /// <summary>Calls the loop off, unless the gate has opened already: parked tasks wake and skip the loop.</summary>
+    public bool Abort(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _state, Aborted, Closed) != Closed) return false;
+        AbortReason = reason;
+        _open.Set();
+        return true;
+    }
+
+    /// <summary>Why the loop was called off, when it was.</summary>
+    public string? AbortReason { get; private set; }
+
+    /// <summary>True once the loop was called off before its release.</summary>
+    public bool IsAborted => Volatile.Read(ref _state) == Aborted;
 
     /// <summary>Parks the calling task until the gate opens; false when it did not open in time.</summary>
     public bool Wait(TimeSpan timeout, CancellationToken stopping) => _open.Wait(timeout, stopping);

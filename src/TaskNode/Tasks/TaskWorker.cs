@@ -72,6 +72,12 @@ public sealed class TaskWorker : IDisposable
             return;
         }
 
+        if (round.Gate.IsAborted)
+        {
+            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), $"loop called off before its release: {round.Gate.AbortReason}"));
+            return;
+        }
+
         // The instant this task's own code resumes, taken just before it asks for the lock.
         var releasedUs = WireClock.NowUs();
         var phases = new TaskPhases(parkedUs, releasedUs, releasedUs, 0, 0, 0, 0);

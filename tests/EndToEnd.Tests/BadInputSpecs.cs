@@ -1,0 +1,44 @@
+namespace ActorRunner.EndToEnd.Tests;
+
+/// <summary>Bad usage: one line on stderr naming the culprit, exit code 2, nothing created.</summary>
+public sealed class BadInputSpecs : IDisposable
+{
+    private readonly Workspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Theory]
+    [InlineData("--tasks 0", "--tasks")]
+    [InlineData("--loops -1", "--loops")]
+    [InlineData("--frobnicate", "--frobnicate")]
+    [InlineData("--lock sometimes", "sometimes")]
+    [InlineData("--lock-timeout soon", "lock.timeout")]
+    [InlineData("--set lock.timout=2s", "lock.timout")]
+    [InlineData("--db /no/such/folder/counter.db", "/no/such/folder")]
+    [InlineData("--hostname 0.0.0.0", "token")]
+    public async Task Is_refused_with_exit_code_2_naming_the_culprit(string arguments, string named)
+    {
+        var result = await _workspace.Run(TimeSpan.FromSeconds(30), arguments.Split(' '));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(named, line);
+        Assert.False(Directory.Exists(_workspace.Runs), "a run folder was created for a run that never started");
+    }
+
+    [Theory]
+    [InlineData("actor-runner { tasks = [1, }")]
+    [InlineData("actor-runner {\n  tasks = 5\n")]
+    [InlineData("actor-runner {\n  taks = 5\n}")]
+    public async Task A_bad_config_file_is_refused_naming_the_file(string content)
+    {
+        var file = Path.Combine(_workspace.Folder, "bad.conf");
+        await File.WriteAllTextAsync(file, content);
+
+        var result = await _workspace.Run(TimeSpan.FromSeconds(30), "--config", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(file, Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(_workspace.Runs));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace ActorRunner.EndToEnd.Tests;
+
+/// <summary>The outcome of one real orchestrator process.</summary>
+public sealed record RunResult(int ExitCode, string Stdout, string Stderr, string? RunFolder, JsonDocument? Report)
+{
+    public JsonElement Root => Report?.RootElement ?? throw new InvalidOperationException($"no report.json; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>A temporary working folder for one test, with the built orchestrator started as a real process in it.</summary>
+public sealed class Workspace : IDisposable
+{
+    public static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(90);
+
+    public Workspace()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "actor-runner-e2e-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string Folder { get; }
+    public string Runs => Path.Combine(Folder, "runs");
+
+    public static string OrchestratorPath => Path.Combine(AppContext.BaseDirectory, "ActorRunner.Orchestrator");
+
+    /// <summary>Starts the orchestrator with these arguments (and --out in this workspace).</summary>
+    public Process Start(IEnumerable<string> arguments, StringBuilder stdout, StringBuilder stderr)
+    {
+        var info = new ProcessStartInfo(OrchestratorPath)
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--out");
+        info.ArgumentList.Add(Runs);
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs the orchestrator to its end, killing it (and failing) past the limit.</summary>
+    public async Task<RunResult> Run(params string[] arguments) => await Run(DefaultLimit, arguments);
+
+    public async Task<RunResult> Run(TimeSpan limit, params string[] arguments)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var process = Start(arguments, stdout, stderr);
+        return await Finish(process, stdout, stderr, limit);
+    }
+
+    public async Task<RunResult> Finish(Process process, StringBuilder stdout, StringBuilder stderr, TimeSpan limit)
+    {
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the orchestrator did not end within {limit.TotalSeconds} s\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        }
+        process.WaitForExit();
+        var folder = Directory.Exists(Runs) ? Directory.GetDirectories(Runs).OrderBy(d => d).LastOrDefault() : null;
+        var reportPath = folder is null ? null : Path.Combine(folder, "report.json");
+        var report = reportPath is not null && File.Exists(reportPath) ? JsonDocument.Parse(File.ReadAllText(reportPath)) : null;
+        return new RunResult(process.ExitCode, stdout.ToString(), stderr.ToString(), folder, report);
+    }
+
+    /// <summary>Processes whose command line mentions this workspace (the nodes pass their log path in it).</summary>
+    public IReadOnlyList<int> ProcessesStillRunning() => Processes.Mentioning(Folder);
+
+    public void Dispose()
+    {
+        foreach (var pid in ProcessesStillRunning())
+        {
+            try { Process.GetProcessById(pid).Kill(entireProcessTree: true); } catch (Exception) { /* gone */ }
+        }
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { /* best effort */ }
+    }
+}
+
+public static class Processes
+{
+    /// <summary>Live processes whose command line contains <paramref name="text"/>.</summary>
+    public static IReadOnlyList<int> Mentioning(string text)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var zombie = stat.Length > stat.LastIndexOf(')') + 2 && stat[stat.LastIndexOf(')') + 2] == 'Z';
+                if (!zombie && cmdline.Contains(text, StringComparison.Ordinal)) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits until a condition holds or the time is up; returns whether it held.</summary>
+    public static async Task<bool> Eventually(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return true;
+            await Task.Delay(50);
+        }
+        return condition();
+    }
+}
