@@ -147,7 +147,6 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         Receive<PrepareLoop>(prepare =>
         {
-            _round?.Gate.Dispose();
             var orchestrator = _orchestrator;
             var self = Self;
             _round = new LoopRound(prepare.Loop, _workers.Count,
@@ -203,6 +202,5 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         foreach (var worker in _workers) worker.Dispose();
-        _round?.Gate.Dispose();
     }
 }
