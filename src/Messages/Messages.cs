@@ -26,8 +26,17 @@ public sealed record NodeAccepted(
 /// <summary>The orchestrator refuses a node; the node exits with the reason.</summary>
 public sealed record NodeRejected(string NodeId, string Reason) : IRunnerMessage;
 
-/// <summary>A node opened its tasks' locks and connections and is ready for loops.</summary>
-public sealed record NodeReady(string NodeId, int Tasks) : IRunnerMessage;
+/// <summary>
+/// A node opened its tasks' locks and connections and is ready for loops. Its clock's offset from the
+/// orchestrator's (orchestrator minus node) and the offset's uncertainty (half the best round trip), in µs.
+/// </summary>
+public sealed record NodeReady(string NodeId, int Tasks, long ClockOffsetUs, long ClockUncertaintyUs) : IRunnerMessage;
+
+/// <summary>A node asks the orchestrator's time, to measure its clock offset; answered by <see cref="ClockProbeReply"/>.</summary>
+public sealed record ClockProbe(long NodeSentUs) : IRunnerMessage;
+
+/// <summary>The orchestrator's clock when it answered a <see cref="ClockProbe"/>.</summary>
+public sealed record ClockProbeReply(long NodeSentUs, long OrchestratorUs) : IRunnerMessage;
 
 /// <summary>A node could not set up (lock does not exclude, database unreachable, ...).</summary>
 public sealed record NodeFailed(string NodeId, string Reason) : IRunnerMessage;
@@ -37,8 +46,8 @@ public sealed record NodeFailed(string NodeId, string Reason) : IRunnerMessage;
 /// <summary>Park every task of the node at the barrier for this loop.</summary>
 public sealed record PrepareLoop(int Loop) : IRunnerMessage;
 
-/// <summary>Every task of the node is parked at the barrier.</summary>
-public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs) : IRunnerMessage;
+/// <summary>Every task of the node is parked at the barrier; with the node's latest clock offset measurement.</summary>
+public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs, long ClockOffsetUs, long ClockUncertaintyUs) : IRunnerMessage;
 
 /// <summary>Let every parked task go at the agreed instant (microseconds since the Unix epoch).</summary>
 public sealed record Release(int Loop, long ReleaseAtUs) : IRunnerMessage;
@@ -57,7 +66,10 @@ public enum TaskOutcome
     Indeterminate = 2,
 }
 
-/// <summary>Timestamps (microseconds since the Unix epoch, node clock; 0 when the phase was not reached).</summary>
+/// <summary>
+/// Timestamps (microseconds since the Unix epoch, node clock; 0 when the phase was not reached): the task's own
+/// phases, and its node's for the loop (when PrepareLoop and Release arrived, when the gate opened).
+/// </summary>
 public sealed record TaskPhases(
     long ParkedUs,
     long ReleasedUs,
@@ -65,7 +77,10 @@ public sealed record TaskPhases(
     long LockAcquiredUs,
     long ReadUs,
     long WrittenUs,
-    long LockReleasedUs);
+    long LockReleasedUs,
+    long PrepareReceivedUs = 0,
+    long ReleaseReceivedUs = 0,
+    long GateOpenedUs = 0);
 
 /// <summary>One task's report for one loop. <paramref name="Observed"/> and <paramref name="Written"/> are -1 when not reached.</summary>
 public sealed record TaskReport(

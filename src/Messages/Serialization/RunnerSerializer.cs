@@ -22,6 +22,8 @@ public sealed class RunnerSerializer : SerializerWithStringManifest
         [typeof(NodeRejected)] = ("rej", WireJson.Default.NodeRejected),
         [typeof(NodeReady)] = ("nrdy", WireJson.Default.NodeReady),
         [typeof(NodeFailed)] = ("nfail", WireJson.Default.NodeFailed),
+        [typeof(ClockProbe)] = ("clk", WireJson.Default.ClockProbe),
+        [typeof(ClockProbeReply)] = ("clkr", WireJson.Default.ClockProbeReply),
         [typeof(PrepareLoop)] = ("prep", WireJson.Default.PrepareLoop),
         [typeof(TasksReady)] = ("trdy", WireJson.Default.TasksReady),
         [typeof(Release)] = ("rel", WireJson.Default.Release),
@@ -85,6 +87,8 @@ public sealed class RunnerSerializer : SerializerWithStringManifest
 [JsonSerializable(typeof(NodeRejected))]
 [JsonSerializable(typeof(NodeReady))]
 [JsonSerializable(typeof(NodeFailed))]
+[JsonSerializable(typeof(ClockProbe))]
+[JsonSerializable(typeof(ClockProbeReply))]
 [JsonSerializable(typeof(PrepareLoop))]
 [JsonSerializable(typeof(TasksReady))]
 [JsonSerializable(typeof(Release))]

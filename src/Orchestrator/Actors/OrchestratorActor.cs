@@ -2,6 +2,7 @@ using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Launching;
 using ActorRunner.Orchestrator.Reporting;
+using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
 using ActorRunner.Scenarios;
 using Akka.Actor;
@@ -41,6 +42,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public bool Ready { get; set; }
         public int? ExitCode { get; set; }
         public string? Lost { get; set; }
+        public long ClockOffsetUs { get; set; }
+        public long ClockUncertaintyUs { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -55,6 +58,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly Queue<IReadOnlyList<string>> _remoteSlots = new();
     private readonly List<LoopRecord> _loops = new();
     private readonly long _startedUs = WireClock.NowUs();
+    private readonly TimelineRecorder _timeline;
 
     // The loop under way.
     private int _loop;
@@ -77,6 +81,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _state = state;
         _observer = observer;
         _done = done;
+        _timeline = new TimelineRecorder(run.ProcessStartUs);
         _launcher = Context.ActorOf(launcherProps, "node-launcher");
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
 
@@ -100,6 +105,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var address = Address.ToString();
         _observer.RunStarting(_settings, _run, address);
+        _timeline.Note("run-started", null, address);
         _log.Info("Run {RunId} starts: {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
             new object[] { _run.RunId, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
         var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
@@ -132,6 +138,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void HandleRegister(RegisterNode register)
     {
+        _timeline.Received(register, register.NodeId, null);
         var refusal = Refusal(register, out var entry);
         if (refusal is not null)
         {
@@ -148,8 +155,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
-        Sender.Tell(new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, entry.TaskIds, WireClock.NowUs()));
+        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
+            (long)_settings.LockTimeout.TotalMilliseconds, entry.TaskIds, WireClock.NowUs());
+        Sender.Tell(accepted);
+        _timeline.Sent(accepted, entry.Id, null);
     }
 
     /// <summary>Why a registration is refused, or null (with the node's entry) when it is accepted.</summary>
@@ -177,7 +186,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleNodeReady(NodeReady ready)
     {
         if (!_nodes.TryGetValue(ready.NodeId, out var entry) || entry.Ready) return;
+        _timeline.Received(ready, entry.Id, null);
         entry.Ready = true;
+        (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
@@ -218,7 +229,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         Receive<LoopPrepared>(prepared =>
         {
-            foreach (var node in LiveNodes) node.Ref!.Tell(new PrepareLoop(prepared.Loop));
+            var prepare = new PrepareLoop(prepared.Loop);
+            foreach (var node in LiveNodes)
+            {
+                node.Ref!.Tell(prepare);
+                _timeline.Sent(prepare, node.Id, prepared.Loop);
+            }
             Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
             Become(Barrier);
         });
@@ -232,6 +248,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<TasksReady>(ready =>
         {
             if (ready.Loop != _loop) return;
+            _timeline.Received(ready, ready.NodeId, ready.Loop);
+            if (_nodes.TryGetValue(ready.NodeId, out var entry))
+                (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
             if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
@@ -250,7 +269,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel("barrier");
         _releaseAtUs = WireClock.NowUs() + (long)(_settings.ReleaseDelay + _settings.ReleaseLead).TotalMicroseconds;
         var release = new Release(_loop, _releaseAtUs);
-        foreach (var node in LiveNodes) node.Ref!.Tell(release);
+        foreach (var node in LiveNodes)
+        {
+            node.Ref!.Tell(release);
+            _timeline.Sent(release, node.Id, _loop);
+        }
         _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
@@ -270,7 +293,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         NodeLossHandlers(lost =>
         {
             // Tasks still parked (the release instant may be far off) skip the loop; released ones finish it.
-            foreach (var node in LiveNodes) node.Ref!.Tell(new AbortLoop(_loop, lost));
+            var abort = new AbortLoop(_loop, lost);
+            foreach (var node in LiveNodes)
+            {
+                node.Ref!.Tell(abort);
+                _timeline.Sent(abort, node.Id, _loop);
+            }
             if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
         });
         CommonHandlers();
@@ -283,6 +311,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", _loop, report.TaskId, report.Loop);
             return;
         }
+        _timeline.Received(report, report.NodeId, report.Loop, report.TaskId);
         if (_missing.ContainsKey(report.TaskId) || !_reports.TryAdd(report.TaskId, report))
         {
             _log.Warning("Loop {Loop}: ignored a second report of task {Task}", _loop, report.TaskId);
@@ -327,7 +356,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var verification = LoopVerifier.Verify(ExpectedTasks, _reports.Values, _missing.Values, read.Counter, _loopAbort);
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
-            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs);
+            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList());
+        _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: counter {verification.Counter}, expected {verification.Expected}");
         _loops.Add(record);
         _observer.LoopDone(record);
         _log.Info("Loop {Loop} of {Loops}: counter {Counter}, expected {Expected}, {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
@@ -337,11 +367,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         foreach (var finding in verification.Findings)
             _log.Info("Loop {Loop} finding: {Finding}", read.Loop, finding);
 
-        var nodeLost = _nodes.Values.Any(n => n.Lost is not null);
-        if (_loopAbort is not null && nodeLost) Finish(_loopAbort);
-        else if (nodeLost) Finish("a node was lost");
+        // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
+        // tasks cannot be trusted to run another loop.
+        if (_loopAbort is not null || _nodes.Values.Any(n => n.Lost is not null)) Finish(_loopAbort ?? "a node was lost");
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
-        else if (_loopAbort is not null) Finish(_loopAbort);
         else if (read.Loop < _settings.Loops) StartLoop(read.Loop + 1);
         else Finish(null);
     }
@@ -385,6 +414,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void CommonHandlers()
     {
+        Receive<ClockProbe>(probe => Sender.Tell(new ClockProbeReply(probe.NodeSentUs, WireClock.NowUs())));
         Receive<Interrupt>(_ =>
         {
             _interrupted = true;
@@ -415,7 +445,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _observer.Aborting(reason);
             _log.Warning("Run {RunId} stops: {Reason}", _run.RunId, reason);
         }
-        foreach (var node in LiveNodes) node.Ref!.Tell(Shutdown.Instance);
+        foreach (var node in LiveNodes)
+        {
+            node.Ref!.Tell(Shutdown.Instance);
+            _timeline.Sent(Shutdown.Instance, node.Id, null);
+        }
         _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
         Become(ShuttingDown);
     }
@@ -432,6 +466,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (_nodes.TryGetValue(exited.NodeId, out var entry)) entry.ExitCode = exited.ExitCode;
         });
         Receive<Terminated>(_ => { });
+        Receive<ClockProbe>(probe => Sender.Tell(new ClockProbeReply(probe.NodeSentUs, WireClock.NowUs())));
         Receive<TaskReport>(report => _log.Debug("Loop {Loop}: report of task {Task} after the run ended", report.Loop, report.TaskId));
         Receive<Interrupt>(_ => { });
         ReceiveAny(message => _log.Debug("{MessageType} while shutting down; ignored", message.GetType().Name));
@@ -444,9 +479,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (_loops.Count < _settings.Loops && verdict == Verdict.Verified) verdict = Verdict.Inconclusive;
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
-            .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds.Count, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost))
+            .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
+                n.ClockOffsetUs, n.ClockUncertaintyUs))
             .ToList();
-        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs));
+        _timeline.Note("run-ended", null, verdict.Name());
+        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList()));
         Become(() => ReceiveAny(_ => { }));
     }
 }

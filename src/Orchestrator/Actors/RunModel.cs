@@ -15,20 +15,27 @@ public sealed record RunContext(
     string LogsFolder,
     long ProcessStartUs);
 
-/// <summary>A node as the report shows it.</summary>
-public sealed record NodeRecord(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost);
+/// <summary>A node as the report shows it, with its clock's offset from the orchestrator's (µs, last measured).</summary>
+public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,
+    int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs)
+{
+    /// <summary>The offset applied to this node's timestamps.</summary>
+    public long EffectiveOffsetUs => Messages.WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
+}
 
-/// <summary>One loop's verification and timings.</summary>
-public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs, long ReleaseAtUs);
+/// <summary>One loop's verification, timings and the tasks' reports.</summary>
+public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports);
 
-/// <summary>How the run ended.</summary>
+/// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
 public sealed record RunOutcome(
     Verdict Verdict,
     IReadOnlyList<NodeRecord> Nodes,
     IReadOnlyList<LoopRecord> Loops,
     string? AbortReason,
     bool Interrupted,
-    double StartupMs);
+    double StartupMs,
+    IReadOnlyList<Timeline.TimelineEvent> Events);
 
 /// <summary>What a person watching the run is told, as it happens.</summary>
 public interface IRunObserver

@@ -7,6 +7,7 @@ using ActorRunner.Orchestrator.Cli;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Launching;
 using ActorRunner.Orchestrator.Reporting;
+using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Scenarios.SqliteCounter;
 using Akka.Actor;
 using Akka.Hosting;
@@ -90,6 +91,15 @@ public static class RunHost
             logger.Error(e, "Cannot write the report {ReportPath}", run.ReportPath);
             exitCode = ExitCode.Inconclusive;
         }
+        try
+        {
+            var timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
+            TimelineBuilder.WriteJsonl(timeline.Events, Path.Combine(run.RunFolder, "timeline.jsonl"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.Error(e, "Cannot write the timeline in {RunFolder}", run.RunFolder);
+        }
         logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
         console.Summary(report with { ExitCode = (int)exitCode }, run.ReportPath);
 
@@ -112,7 +122,7 @@ public static class RunHost
         var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
         if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
-        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0);
+        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, []);
     }
 
     private static Action<PosixSignalContext> Interrupt(IActorRef orchestrator) => context =>

@@ -7,6 +7,7 @@ public sealed record LoopTimings(
     Percentiles ReleaseSpreadMs,
     Percentiles LockWaitMs,
     Percentiles HoldMs,
+    Percentiles WaitForReleaseMs,
     double CriticalSectionsPerSecond)
 {
     public static LoopTimings From(IReadOnlyCollection<TaskReport> reports)
@@ -26,6 +27,8 @@ public sealed record LoopTimings(
             Percentiles.Of(released.Select(us => (us - first) / 1000.0)),
             Percentiles.Of(acquired.Select(r => (r.Phases.LockAcquiredUs - r.Phases.LockRequestedUs) / 1000.0)),
             Percentiles.Of(held.Select(r => (r.Phases.LockReleasedUs - r.Phases.LockAcquiredUs) / 1000.0)),
+            Percentiles.Of(reports.Where(r => r.Phases.ReleasedUs > 0 && r.Phases.ParkedUs > 0)
+                .Select(r => (r.Phases.ReleasedUs - r.Phases.ParkedUs) / 1000.0)),
             rate);
     }
 }

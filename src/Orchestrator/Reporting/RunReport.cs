@@ -24,7 +24,11 @@ public sealed record RunReport(
 {
     public sealed record Machine(string Name, int Cores, string Os, string Runtime);
 
-    public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost);
+    public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost,
+        double ClockOffsetMs, double ClockUncertaintyMs);
+
+    /// <summary>Per-task phase durations of a loop.</summary>
+    public sealed record Phases(Percentiles WaitForReleaseMs, Percentiles LockWaitMs, Percentiles HoldMs);
 
     public sealed record Loop(
         int Number,
@@ -41,6 +45,7 @@ public sealed record RunReport(
         string? ReleaseSpreadNote,
         Percentiles LockWaitMs,
         Percentiles HoldMs,
+        Phases Phases,
         double CriticalSectionsPerSecond,
         double DurationMs);
 
@@ -58,11 +63,13 @@ public sealed record RunReport(
             new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
             settings with { Token = settings.Token.Length > 0 ? "(set)" : "" },
-            outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.Tasks, n.JoinMs, n.Local, n.ExitCode, n.Lost)).ToList(),
+            outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
+                n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0)).ToList(),
             outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), note, Round(l.Timings.LockWaitMs),
-                Round(l.Timings.HoldMs), Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
+                Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
+                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
             Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
     }
 

@@ -26,7 +26,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         public const int Failed = 3;
     }
 
-    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers);
+    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock);
+    private sealed record ClockMeasured((long OffsetUs, long UncertaintyUs) Clock);
+    private sealed class LoopReported { public static readonly LoopReported Instance = new(); }
     private sealed record SetupFailed(string Reason);
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -42,6 +44,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private IActorRef _orchestrator = ActorRefs.Nobody;
     private IReadOnlyList<TaskWorker> _workers = [];
     private LoopRound? _round;
+    private (long OffsetUs, long UncertaintyUs) _clock;
 
     public NodeActor(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
     {
@@ -90,11 +93,27 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _options.NodeId, accepted.RunId, (WireClock.NowUs() - _startedUs) / 1000.0, accepted.TaskIds.Count, accepted.LockMode);
         var self = Self;
         var selection = Context.ActorSelection(_options.Orchestrator + Protocol.LockPath);
-        SetUp(accepted, selection).PipeTo(self, self, failure: e => new SetupFailed(e.GetBaseException().Message));
+        SetUp(accepted, selection, _orchestrator).PipeTo(self, self, failure: e => new SetupFailed(e.GetBaseException().Message));
         Become(SettingUp);
     }
 
-    private async Task<object> SetUp(NodeAccepted accepted, ActorSelection lockSelection)
+    /// <summary>
+    /// Measures this node's clock offset from the orchestrator's: a few round trips, keeping the shortest
+    /// (its half is the uncertainty). Runs off the actor's thread.
+    /// </summary>
+    private static async Task<(long OffsetUs, long UncertaintyUs)> MeasureClock(IActorRef orchestrator, int probes)
+    {
+        var samples = new List<(long, long, long)>(probes);
+        for (var i = 0; i < probes; i++)
+        {
+            var sent = WireClock.NowUs();
+            var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), TimeSpan.FromSeconds(5));
+            samples.Add((sent, reply.OrchestratorUs, WireClock.NowUs()));
+        }
+        return WireClock.BestOffset(samples);
+    }
+
+    private async Task<object> SetUp(NodeAccepted accepted, ActorSelection lockSelection, IActorRef orchestrator)
     {
         var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
         IActorRef? lockActor = accepted.LockMode == "orchestrator" ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
@@ -122,7 +141,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             foreach (var worker in workers) worker.Dispose();
             throw;
         }
-        return new SetupDone(workers);
+        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7));
     }
 
     private void SettingUp()
@@ -130,7 +149,10 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<SetupDone>(done =>
         {
             _workers = done.Workers;
-            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count));
+            _clock = done.Clock;
+            _log.Info("Node {Node} clock offset from the orchestrator: {ClockOffsetUs} us +/- {ClockUncertaintyUs} us",
+                _options.NodeId, _clock.OffsetUs, _clock.UncertaintyUs);
+            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs));
             Become(Running);
         });
         Receive<SetupFailed>(failed =>
@@ -149,8 +171,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(prepare.Loop, _workers.Count,
-                ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self), _options.NodeId);
+            _round = new LoopRound(prepare.Loop, _workers.Count, _options.NodeId, _clock,
+                ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self),
+                () => self.Tell(LoopReported.Instance));
             _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}", _options.NodeId, _workers.Count, prepare.Loop);
             foreach (var worker in _workers) worker.Enqueue(_round);
         });
@@ -161,10 +184,16 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                 _log.Warning("Node {Node} got a release for loop {Loop} it was not prepared for", _options.NodeId, release.Loop);
                 return;
             }
-            var leadUs = release.ReleaseAtUs - WireClock.NowUs();
-            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, leadUs);
-            _round.Gate.OpenAt(release.ReleaseAtUs);
+            _round.ReleaseReceivedUs = WireClock.NowUs();
+            // The agreed instant is in the orchestrator's clock; this node's is off by the measured offset.
+            var releaseAtUs = release.ReleaseAtUs - WireClock.EffectiveOffsetUs(_clock.OffsetUs, _clock.UncertaintyUs);
+            _round.Gate.OpenAt(releaseAtUs);
+            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, releaseAtUs - _round.ReleaseReceivedUs);
         });
+        // Between loops, while nothing is timed, the clock offset is measured again.
+        Receive<LoopReported>(_ => MeasureClock(_orchestrator, probes: 3)
+            .PipeTo(Self, Self, clock => new ClockMeasured(clock), _ => new ClockMeasured(_clock)));
+        Receive<ClockMeasured>(measured => _clock = measured.Clock);
         Receive<AbortLoop>(abort =>
         {
             if (_round is null || _round.Loop != abort.Loop) return;

@@ -14,9 +14,10 @@ public interface ITaskLock : IDisposable
     void Open();
 
     /// <summary>
-    /// Blocks the calling task thread until the lock is held or the timeout passes. On timeout
-    /// <paramref name="onTimedOut"/> is called once, on time, even where the wait itself cannot be cut short;
-    /// the lock is then never held on the task's behalf.
+    /// Blocks the calling task thread until the lock is held, or gives up at the timeout: then
+    /// <paramref name="onTimedOut"/> is called once, on time, and the lock is never held on the task's behalf.
+    /// A wait that cannot be cut short (a blocking flock) returns <see cref="LockResult.TimedOut"/> only when it
+    /// ends, so the task's thread may stay blocked as long as a hung holder does; its report has gone already.
     /// </summary>
     LockResult Acquire(int loop, TimeSpan timeout, Action onTimedOut);
 

@@ -2,19 +2,41 @@ using ActorRunner.Messages;
 
 namespace ActorRunner.TaskNode.Tasks;
 
-/// <summary>One loop on one node: the gate its tasks park at, and the count of tasks still to park.</summary>
-public sealed class LoopRound(int loop, int tasks, Action<TasksReady> allParked, Action<TaskReport> report, string nodeId)
+/// <summary>One loop on one node: the gate its tasks park at, the node's instants, and the count of tasks to go.</summary>
+public sealed class LoopRound(int loop, int tasks, string nodeId, (long OffsetUs, long UncertaintyUs) clock,
+    Action<TasksReady> allParked, Action<TaskReport> report, Action allReported)
 {
     private int _toPark = tasks;
+    private int _toReport = tasks;
 
     public int Loop { get; } = loop;
     public ReleaseGate Gate { get; } = new(loop);
 
+    /// <summary>When the node got PrepareLoop (µs, node clock).</summary>
+    public long PrepareReceivedUs { get; } = WireClock.NowUs();
+
+    /// <summary>When the node got Release (µs, node clock), 0 before.</summary>
+    public long ReleaseReceivedUs { get; set; }
+
     /// <summary>Called by each task as it parks; the last one tells the orchestrator the node is ready.</summary>
     public void Parked()
     {
-        if (Interlocked.Decrement(ref _toPark) == 0) allParked(new TasksReady(Loop, nodeId, WireClock.NowUs()));
+        if (Interlocked.Decrement(ref _toPark) == 0)
+            allParked(new TasksReady(Loop, nodeId, WireClock.NowUs(), clock.OffsetUs, clock.UncertaintyUs));
     }
 
-    public void Report(TaskReport taskReport) => report(taskReport);
+    /// <summary>Sends a task's report, stamped with the node's instants of the loop.</summary>
+    public void Report(TaskReport taskReport)
+    {
+        report(taskReport with
+        {
+            Phases = taskReport.Phases with
+            {
+                PrepareReceivedUs = PrepareReceivedUs,
+                ReleaseReceivedUs = ReleaseReceivedUs,
+                GateOpenedUs = Gate.OpenedUs,
+            },
+        });
+        if (Interlocked.Decrement(ref _toReport) == 0) allReported();
+    }
 }

@@ -1,0 +1,24 @@
+using ActorRunner.Messages;
+
+namespace ActorRunner.Orchestrator.Timeline;
+
+/// <summary>The orchestrator's own events (messages sent and received, verdicts) as they happen, in its clock.</summary>
+public sealed class TimelineRecorder(long runStartUs)
+{
+    public const string Orchestrator = "orchestrator";
+
+    private readonly List<TimelineEvent> _events = new();
+
+    public long RunStartUs { get; } = runStartUs;
+
+    public IReadOnlyList<TimelineEvent> Events => _events;
+
+    public void Sent(object message, string to, int? loop) =>
+        _events.Add(new TimelineEvent(WireClock.NowUs() - RunStartUs, Orchestrator, loop, null, "sent", message.GetType().Name, Orchestrator, to));
+
+    public void Received(object message, string from, int? loop, string? task = null) =>
+        _events.Add(new TimelineEvent(WireClock.NowUs() - RunStartUs, Orchestrator, loop, task, "received", message.GetType().Name, from, Orchestrator));
+
+    public void Note(string @event, int? loop, string? detail = null, string node = Orchestrator) =>
+        _events.Add(new TimelineEvent(WireClock.NowUs() - RunStartUs, node, loop, null, @event, Detail: detail));
+}
