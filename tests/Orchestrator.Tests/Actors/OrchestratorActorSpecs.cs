@@ -1,0 +1,341 @@
+using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Launching;
+using ActorRunner.Orchestrator.Verification;
+using ActorRunner.Scenarios;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+
+namespace ActorRunner.Orchestrator.Tests.Actors;
+
+public sealed class OrchestratorActorSpecs : TestKit
+{
+    private const string RunId = "run-specs";
+    private const string Token = "token-specs";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan OutcomeWithin = TimeSpan.FromSeconds(8);
+
+    private static readonly IReadOnlyDictionary<string, string[]> TasksOf = new Dictionary<string, string[]>
+    {
+        ["node-1"] = ["task-1", "task-2"],
+        ["node-2"] = ["task-3", "task-4"],
+    };
+
+    private readonly RunSettings _settings = SettingsLoader.Load([]).Settings with
+    {
+        Tasks = 4,
+        Nodes = 2,
+        RemoteNodes = 0,
+        TasksPerNode = 2,
+        Loops = 1,
+        ReleaseDelay = TimeSpan.Zero,
+        ReleaseLead = TimeSpan.FromMilliseconds(20),
+        LockTimeout = TimeSpan.FromMilliseconds(500),
+        JoinTimeout = TimeSpan.FromSeconds(3),
+        BarrierTimeout = TimeSpan.FromSeconds(1),
+        LoopTimeout = TimeSpan.FromSeconds(2),
+        ShutdownTimeout = TimeSpan.FromMilliseconds(500),
+    };
+
+    private readonly RunContext _run = new(RunId, Token, "/nonexistent/run", "/nonexistent/run/counter.db",
+        "/nonexistent/run/counter.lock", "/nonexistent/run/report.json", "/nonexistent/run/logs", WireClock.NowUs());
+
+    private readonly FakeState _state = new();
+    private readonly RecordingObserver _observer = new();
+    private readonly TaskCompletionSource<RunOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestProbe _launcher;
+    private readonly TestProbe _node1;
+    private readonly TestProbe _node2;
+
+    public OrchestratorActorSpecs()
+    {
+        _launcher = CreateTestProbe("launcher-watch");
+        _node1 = CreateTestProbe("node-1");
+        _node2 = CreateTestProbe("node-2");
+    }
+
+    private IActorRef StartOrchestrator() =>
+        Sys.ActorOf(OrchestratorActor.Props(_settings, _run, _state, _observer,
+            Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
+
+    private static RegisterNode Register(string nodeId, string runId = RunId, string token = Token, int version = Protocol.Version) =>
+        new(runId, token, nodeId, 1000 + nodeId.Length, "host-specs", version, WireClock.NowUs());
+
+    private static void Join(IActorRef orchestrator, TestProbe node, string nodeId)
+    {
+        node.Send(orchestrator, Register(nodeId));
+        var accepted = node.ExpectMsg<NodeAccepted>(Wait);
+        Assert.Equal(nodeId, accepted.NodeId);
+        Assert.Equal(RunId, accepted.RunId);
+        Assert.Equal(TasksOf[nodeId], accepted.TaskIds);
+        Assert.Equal("file", accepted.LockMode);
+        Assert.Equal(500, accepted.LockTimeoutMs);
+    }
+
+    private void JoinBoth(IActorRef orchestrator)
+    {
+        Join(orchestrator, _node1, "node-1");
+        Join(orchestrator, _node2, "node-2");
+        _node1.Send(orchestrator, new NodeReady("node-1", 2));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+    }
+
+    /// <summary>Both nodes park their tasks for loop 1 and are released.</summary>
+    private void ParkAndRelease(IActorRef orchestrator)
+    {
+        var nodes = new[] { (_node1, "node-1"), (_node2, "node-2") };
+        foreach (var (node, _) in nodes) Assert.Equal(1, node.ExpectMsg<PrepareLoop>(Wait).Loop);
+        var before = WireClock.NowUs();
+        foreach (var (node, id) in nodes) node.Send(orchestrator, new TasksReady(1, id, WireClock.NowUs()));
+        foreach (var (node, _) in nodes)
+        {
+            var release = node.ExpectMsg<Release>(Wait);
+            Assert.Equal(1, release.Loop);
+            Assert.True(release.ReleaseAtUs > before, "the release instant lies ahead");
+        }
+    }
+
+    private static void ReportCommitted(IActorRef orchestrator, TestProbe node, string nodeId, string taskId, long observed)
+    {
+        var now = WireClock.NowUs();
+        node.Send(orchestrator, new TaskReport(1, taskId, nodeId, TaskOutcome.Committed, observed, observed + 1,
+            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+    }
+
+    private async Task<RunOutcome> Outcome() => await _done.Task.WaitAsync(OutcomeWithin);
+
+    [Fact]
+    public async Task A_complete_barrier_releases_every_node_and_a_correct_counter_is_verified()
+    {
+        var orchestrator = StartOrchestrator();
+        var start = _launcher.ExpectMsg<NodeLauncher.StartNodes>(Wait);
+        Assert.Equal(["node-1", "node-2"], start.Nodes.Select(n => n.NodeId));
+        Assert.All(start.Nodes, n => Assert.Contains(Token, n.Arguments));
+
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        Assert.Null(outcome.AbortReason);
+        Assert.False(outcome.Interrupted);
+        var loop = Assert.Single(outcome.Loops);
+        Assert.Equal(Verdict.Verified, loop.Verification.Verdict);
+        Assert.Equal(4, loop.Verification.Acknowledged);
+        Assert.Equal(4, loop.Verification.Counter);
+        Assert.Equal(["node-1", "node-2"], outcome.Nodes.Select(n => n.Id));
+        Assert.All(outcome.Nodes, n => Assert.Null(n.Lost));
+        _node1.ExpectMsg<Shutdown>(Wait);
+        _node2.ExpectMsg<Shutdown>(Wait);
+        Assert.Equal([1], _state.PreparedLoops);
+        Assert.Equal(1, _observer.Count("RunStarting"));
+        Assert.Equal(2, _observer.Count("NodeJoined"));
+        Assert.Equal(1, _observer.Count("LoopDone"));
+        Assert.Equal(0, _observer.Count("Aborting"));
+    }
+
+    [Fact]
+    public async Task A_lost_update_reported_by_the_tasks_is_violated()
+    {
+        var orchestrator = StartOrchestrator();
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 3;
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 2);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Violated, outcome.Verdict);
+        var collision = Assert.Single(Assert.Single(outcome.Loops).Verification.Collisions);
+        Assert.Equal(["task-2", "task-3"], collision.Tasks);
+    }
+
+    [Fact]
+    public async Task A_barrier_timeout_ends_the_loop_inconclusive_naming_the_missing_node()
+    {
+        var orchestrator = StartOrchestrator();
+        JoinBoth(orchestrator);
+        Assert.Equal(1, _node1.ExpectMsg<PrepareLoop>(Wait).Loop);
+        Assert.Equal(1, _node2.ExpectMsg<PrepareLoop>(Wait).Loop);
+        _node1.Send(orchestrator, new TasksReady(1, "node-1", WireClock.NowUs()));
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Inconclusive, outcome.Verdict);
+        var loop = Assert.Single(outcome.Loops);
+        Assert.Equal(Verdict.Inconclusive, loop.Verification.Verdict);
+        var barrier = Assert.Single(loop.Verification.Findings, f => f.Contains("barrier timeout"));
+        Assert.Contains("node-2", barrier);
+        Assert.DoesNotContain("node-1", barrier);
+        Assert.Equal(4, loop.Verification.Errors.Count);
+        Assert.Equal(0, loop.Verification.Indeterminate);
+        Assert.All(loop.Verification.Errors, e => Assert.Equal("never released", e.Error));
+        // Neither node was released; both are told to go.
+        _node1.ExpectMsg<Shutdown>(Wait);
+        _node2.ExpectMsg<Shutdown>(Wait);
+    }
+
+    [Fact]
+    public async Task A_node_lost_after_the_release_makes_the_loop_inconclusive_with_its_tasks_indeterminate()
+    {
+        var orchestrator = StartOrchestrator();
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 3; // one of node-2's writes landed before it died
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+
+        Sys.Stop(_node2.Ref);
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Inconclusive, outcome.Verdict);
+        Assert.NotNull(outcome.AbortReason);
+        Assert.Contains("node-2", outcome.AbortReason);
+        var loop = Assert.Single(outcome.Loops).Verification;
+        Assert.Equal(Verdict.Inconclusive, loop.Verdict);
+        Assert.Equal(2, loop.Acknowledged);
+        Assert.Equal(2, loop.Indeterminate);
+        Assert.Equal(["task-3", "task-4"], loop.Errors.Select(e => e.Task));
+        Assert.All(loop.Errors, e => Assert.True(e.Indeterminate));
+        Assert.All(loop.Errors, e => Assert.Equal("node-2", e.Node));
+        Assert.Contains(loop.Findings, f => f.Contains("node-2"));
+        Assert.Empty(loop.Collisions);
+        Assert.NotNull(outcome.Nodes.Single(n => n.Id == "node-2").Lost);
+        Assert.Null(outcome.Nodes.Single(n => n.Id == "node-1").Lost);
+        _node1.ExpectMsg<Shutdown>(Wait);
+    }
+
+    [Fact]
+    public async Task Strangers_are_refused_with_the_reason_and_the_run_goes_on()
+    {
+        var orchestrator = StartOrchestrator();
+        var refusals = new (RegisterNode Register, string Reason)[]
+        {
+            (Register("node-1", token: "not-the-token"), "wrong token"),
+            (Register("node-1", version: Protocol.Version + 1), $"protocol version {Protocol.Version + 1}"),
+            (Register("node-1", runId: "another-run"), "another-run"),
+        };
+        foreach (var (register, reason) in refusals)
+        {
+            var stranger = CreateTestProbe();
+            stranger.Send(orchestrator, register);
+            var rejected = stranger.ExpectMsg<NodeRejected>(Wait);
+            Assert.Equal("node-1", rejected.NodeId);
+            Assert.Contains(reason, rejected.Reason);
+        }
+
+        Join(orchestrator, _node1, "node-1");
+        Join(orchestrator, _node2, "node-2");
+        var impostor = CreateTestProbe();
+        impostor.Send(orchestrator, Register("node-2"));
+        Assert.Contains("node id node-2 is taken", impostor.ExpectMsg<NodeRejected>(Wait).Reason);
+        _node1.Send(orchestrator, new NodeReady("node-1", 2));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+        ParkAndRelease(orchestrator);
+        var latecomer = CreateTestProbe();
+        latecomer.Send(orchestrator, Register("node-3"));
+        Assert.Equal("the run has started", latecomer.ExpectMsg<NodeRejected>(Wait).Reason);
+        _state.Counter = 4;
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        Assert.Equal(["node-1", "node-2"], outcome.Nodes.Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task A_node_registering_twice_is_accepted_again_with_the_same_tasks()
+    {
+        var orchestrator = StartOrchestrator();
+        Join(orchestrator, _node1, "node-1");
+        Join(orchestrator, _node1, "node-1"); // a retried registration (handshake timeout) is deduplicated
+        Join(orchestrator, _node2, "node-2");
+        _node1.Send(orchestrator, new NodeReady("node-1", 2));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        Assert.Equal(2, _observer.Count("NodeJoined"));
+    }
+
+    /// <summary>Starts no process: records what it was asked to start and reports every node gone when told to stop.</summary>
+    private sealed class FakeLauncher : ReceiveActor
+    {
+        public FakeLauncher(IActorRef watcher)
+        {
+            Receive<NodeLauncher.StartNodes>(start => watcher.Tell(start));
+            Receive<NodeLauncher.StopNodes>(_ => Sender.Tell(new NodeLauncher.AllNodesExited(0)));
+        }
+    }
+
+    /// <summary>An in-memory counter the test sets; records the loops it was reset for.</summary>
+    private sealed class FakeState : IScenarioState
+    {
+        private long _counter;
+        private readonly List<int> _prepared = new();
+
+        public long Counter
+        {
+            get => Interlocked.Read(ref _counter);
+            set => Interlocked.Exchange(ref _counter, value);
+        }
+
+        public IReadOnlyList<int> PreparedLoops
+        {
+            get { lock (_prepared) return _prepared.ToList(); }
+        }
+
+        public void Prepare() { }
+
+        public void BeforeTasks(int loop)
+        {
+            lock (_prepared) _prepared.Add(loop);
+        }
+
+        public long AfterTasks(int loop) => Counter;
+
+        public string IntegrityCheck() => "ok";
+    }
+
+    private sealed class RecordingObserver : IRunObserver
+    {
+        private readonly List<string> _calls = new();
+
+        public int Count(string call)
+        {
+            lock (_calls) return _calls.Count(c => c == call);
+        }
+
+        private void Record(string call)
+        {
+            lock (_calls) _calls.Add(call);
+        }
+
+        public void RunStarting(RunSettings settings, RunContext run, string address) => Record(nameof(RunStarting));
+        public void NodeJoined(string nodeId, double joinMs, int ready, int expected) => Record(nameof(NodeJoined));
+        public void LoopDone(LoopRecord loop) => Record(nameof(LoopDone));
+        public void Aborting(string reason) => Record(nameof(Aborting));
+    }
+}

@@ -1,0 +1,293 @@
+using ActorRunner.Orchestrator.Configuration;
+
+namespace ActorRunner.Orchestrator.Tests.Configuration;
+
+public sealed class SettingsLoaderSpecs : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("settings-loader-specs-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string WriteConf(string text, string name = "run.conf")
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static RunSettings Load(params string[] assignments) =>
+        SettingsLoader.Load(assignments.Select(SettingsLoader.FromAssignment).ToList()).Settings;
+
+    private static SettingsError LoadFails(params string[] assignments) =>
+        Assert.Throws<SettingsError>(() => Load(assignments));
+
+    [Fact]
+    public void The_built_in_defaults_load()
+    {
+        var (settings, akka) = SettingsLoader.Load([]);
+
+        Assert.Equal(100, settings.Tasks);
+        Assert.Equal(1, settings.Loops);
+        Assert.Equal(LockMode.File, settings.LockMode);
+        Assert.Equal("file", settings.LockModeName);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.LockTimeout);
+        Assert.Equal(0, settings.RemoteNodes);
+        Assert.Equal(TimeSpan.Zero, settings.ReleaseDelay);
+        Assert.Equal("127.0.0.1", settings.Hostname);
+        Assert.Equal("information", settings.LogLevel);
+        Assert.False(settings.ContinueOnFailure);
+        Assert.True(akka.IsEmpty);
+    }
+
+    [Fact]
+    public void A_file_is_overridden_by_set_which_is_overridden_by_the_options()
+    {
+        var file = WriteConf("""
+            actor-runner {
+              tasks = 10
+              loops = 3
+              release-delay = 250ms
+              lock.timeout = 2s
+            }
+            """);
+        var layers = new List<SettingsLoader.Layer>
+        {
+            SettingsLoader.FromFile(file),
+            SettingsLoader.FromAssignment("tasks=20"),
+            SettingsLoader.FromAssignment("actor-runner.loops = 4"),
+            SettingsLoader.FromOptions(new Dictionary<string, object> { ["tasks"] = 30, ["continue-on-failure"] = true }),
+        };
+
+        var settings = SettingsLoader.Load(layers).Settings;
+
+        Assert.Equal(30, settings.Tasks);                                // options beat --set and the file
+        Assert.Equal(4, settings.Loops);                                 // --set beats the file
+        Assert.Equal(TimeSpan.FromMilliseconds(250), settings.ReleaseDelay); // the file beats the defaults
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.LockTimeout);
+        Assert.True(settings.ContinueOnFailure);
+    }
+
+    [Fact]
+    public void Akka_keys_pass_through_to_the_akka_config()
+    {
+        var (_, akka) = SettingsLoader.Load([SettingsLoader.FromAssignment("akka.loglevel=DEBUG")]);
+
+        Assert.Equal("DEBUG", akka.GetString("akka.loglevel"));
+    }
+
+    [Fact]
+    public void An_unknown_key_in_a_file_names_the_key_the_file_and_the_near_key()
+    {
+        var file = WriteConf("actor-runner { taks = 5 }");
+
+        var error = Assert.Throws<SettingsError>(() => SettingsLoader.Load([SettingsLoader.FromFile(file)]));
+
+        Assert.Contains("'actor-runner.taks'", error.Message);
+        Assert.Contains(file, error.Message);
+        Assert.Contains("did you mean 'actor-runner.tasks'", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_key_in_set_names_the_assignment_and_the_near_key()
+    {
+        var error = LoadFails("lock.timout=5s");
+
+        Assert.Contains("'actor-runner.lock.timout'", error.Message);
+        Assert.Contains("--set lock.timout=5s", error.Message);
+        Assert.Contains("did you mean 'actor-runner.lock.timeout'", error.Message);
+    }
+
+    [Fact]
+    public void A_key_far_from_every_known_key_gets_no_suggestion()
+    {
+        var error = LoadFails("completely-unrelated=1");
+
+        Assert.Contains("'actor-runner.completely-unrelated'", error.Message);
+        Assert.DoesNotContain("did you mean", error.Message);
+    }
+
+    [Theory]
+    [InlineData("tasks=0", "actor-runner.tasks")]
+    [InlineData("tasks=-5", "actor-runner.tasks")]
+    [InlineData("loops=-1", "actor-runner.loops")]
+    [InlineData("loops=0", "actor-runner.loops")]
+    [InlineData("remote-nodes=-1", "actor-runner.remote-nodes")]
+    [InlineData("tasks=many", "actor-runner.tasks")]
+    [InlineData("tasks=2.5", "actor-runner.tasks")]
+    public void A_count_that_is_not_a_positive_whole_number_is_an_error_naming_the_key(string assignment, string key)
+    {
+        var error = LoadFails(assignment);
+
+        Assert.StartsWith(key + " ", error.Message);
+        Assert.Contains($"--set {assignment}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("lock.timeout=ten seconds", "actor-runner.lock.timeout")]
+    [InlineData("barrier-timeout=soon", "actor-runner.barrier-timeout")]
+    [InlineData("lock.timeout=0s", "actor-runner.lock.timeout")]
+    [InlineData("release-delay=-1s", "actor-runner.release-delay")]
+    public void A_duration_that_does_not_parse_or_is_out_of_range_is_an_error_naming_the_key(string assignment, string key)
+    {
+        var error = LoadFails(assignment);
+
+        Assert.StartsWith(key + " ", error.Message);
+    }
+
+    [Fact]
+    public void A_zero_release_delay_is_allowed()
+    {
+        Assert.Equal(TimeSpan.Zero, Load("release-delay=0s").ReleaseDelay);
+    }
+
+    // Akka's HOCON parser is lenient: it accepts unclosed braces and brackets, so only what it does refuse
+    // (a stray token, an unresolved substitution) can show the error path.
+    [Theory]
+    [InlineData("actor-runner {\n  tasks = 5,,\n}\n")]
+    [InlineData("actor-runner {\n  tasks = ${nowhere}\n}\n")]
+    public void A_malformed_hocon_file_is_a_one_line_error_naming_the_file(string text)
+    {
+        var file = WriteConf(text, "broken.conf");
+
+        var error = Assert.Throws<SettingsError>(() => SettingsLoader.FromFile(file));
+
+        Assert.StartsWith(file + ": malformed HOCON", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_an_error_naming_it()
+    {
+        var missing = Path.Combine(_folder, "nowhere.conf");
+
+        var error = Assert.Throws<SettingsError>(() => SettingsLoader.FromFile(missing));
+
+        Assert.Contains(missing, error.Message);
+    }
+
+    [Theory]
+    [InlineData("tasks")]
+    [InlineData("=5")]
+    [InlineData("")]
+    public void Set_without_a_key_and_an_equals_sign_is_an_error(string assignment)
+    {
+        var error = Assert.Throws<SettingsError>(() => SettingsLoader.FromAssignment(assignment));
+
+        Assert.Contains("KEY=VALUE", error.Message);
+    }
+
+    [Fact]
+    public void Automatic_nodes_are_one_per_core_at_least_two()
+    {
+        var settings = Load("tasks=100");
+
+        Assert.Equal(Math.Min(100, Math.Max(2, Environment.ProcessorCount)), settings.Nodes);
+        Assert.Equal((int)Math.Ceiling(100 / (double)settings.Nodes), settings.TasksPerNode);
+    }
+
+    [Fact]
+    public void Automatic_nodes_are_never_more_than_the_tasks()
+    {
+        var settings = Load("tasks=1");
+
+        Assert.Equal(1, settings.Nodes);
+        Assert.Equal(1, settings.TasksPerNode);
+    }
+
+    [Theory]
+    [InlineData(10, 3, 4)]
+    [InlineData(10, 10, 1)]
+    [InlineData(10, 1, 10)]
+    [InlineData(7, 2, 4)]
+    public void Tasks_per_node_alone_decides_the_number_of_nodes(int tasks, int perNode, int nodes)
+    {
+        var settings = Load($"tasks={tasks}", $"tasks-per-node={perNode}");
+
+        Assert.Equal(nodes, settings.Nodes);
+        Assert.Equal(perNode, settings.TasksPerNode);
+        Assert.True(settings.Nodes * settings.TasksPerNode >= tasks);
+    }
+
+    [Fact]
+    public void Nodes_times_tasks_per_node_below_the_tasks_is_an_error()
+    {
+        var error = LoadFails("tasks=10", "nodes=2", "tasks-per-node=3");
+
+        Assert.StartsWith("actor-runner.tasks-per-node", error.Message);
+        Assert.Contains("cannot host 10 tasks", error.Message);
+    }
+
+    [Fact]
+    public void More_nodes_than_tasks_is_an_error()
+    {
+        var error = LoadFails("tasks=2", "nodes=3");
+
+        Assert.StartsWith("actor-runner.nodes", error.Message);
+    }
+
+    [Fact]
+    public void Binding_beyond_loopback_without_a_token_is_an_error()
+    {
+        var error = LoadFails("remote.hostname=0.0.0.0");
+
+        Assert.StartsWith("actor-runner.remote.token", error.Message);
+        Assert.Contains("0.0.0.0", error.Message);
+    }
+
+    [Fact]
+    public void Binding_beyond_loopback_with_a_token_is_allowed()
+    {
+        var settings = Load("remote.hostname=0.0.0.0", "remote.token=s3cret");
+
+        Assert.Equal("0.0.0.0", settings.Hostname);
+        Assert.Equal("s3cret", settings.Token);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("::1")]
+    public void Loopback_needs_no_token(string host)
+    {
+        Assert.True(SettingsLoader.IsLoopback(host));
+    }
+
+    [Fact]
+    public void An_unknown_lock_mode_is_an_error_listing_the_modes()
+    {
+        var error = LoadFails("lock.mode=mutex");
+
+        Assert.StartsWith("actor-runner.lock.mode", error.Message);
+        Assert.Contains("'mutex'", error.Message);
+        Assert.Contains("orchestrator", error.Message);
+    }
+
+    [Theory]
+    [InlineData("file", LockMode.File)]
+    [InlineData("none", LockMode.None)]
+    [InlineData("orchestrator", LockMode.Orchestrator)]
+    [InlineData("SQLite", LockMode.Sqlite)]
+    public void Every_lock_mode_parses(string name, LockMode mode)
+    {
+        Assert.Equal(mode, Load($"lock.mode={name}").LockMode);
+    }
+
+    [Theory]
+    [InlineData(10, 3, 1, new[] { 3, 3, 2, 2 })]
+    [InlineData(100, 3, 0, new[] { 34, 33, 33 })]
+    [InlineData(4, 4, 0, new[] { 1, 1, 1, 1 })]
+    [InlineData(5, 0, 2, new[] { 3, 2 })]
+    public void Task_slots_spread_the_tasks_evenly_with_unique_ids_covering_every_task(int tasks, int nodes, int remote, int[] sizes)
+    {
+        var settings = SettingsLoader.Load([]).Settings with { Tasks = tasks, Nodes = nodes, RemoteNodes = remote };
+
+        var slots = settings.TaskSlots();
+
+        Assert.Equal(sizes, slots.Select(s => s.Count));
+        var all = slots.SelectMany(s => s).ToList();
+        Assert.Equal(tasks, all.Distinct().Count());
+        var width = tasks.ToString().Length;
+        Assert.Equal(Enumerable.Range(1, tasks).Select(i => "task-" + i.ToString().PadLeft(width, '0')).Order(StringComparer.Ordinal),
+            all.Order(StringComparer.Ordinal));
+    }
+}
