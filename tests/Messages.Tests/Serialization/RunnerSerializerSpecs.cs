@@ -31,13 +31,16 @@ public sealed class RunnerSerializerSpecs : IDisposable
         [typeof(NodeAccepted)] = new NodeAccepted("run-1", "node-2", "file", "/tmp/x.lock", "/tmp/x.db", 1500,
             ["task-001", "task-002", "task-003"], 1_700_000_000_000_002),
         [typeof(NodeRejected)] = new NodeRejected("node-3", "wrong token"),
-        [typeof(NodeReady)] = new NodeReady("node-2", 17),
+        [typeof(NodeReady)] = new NodeReady("node-2", 17, -42, 150),
         [typeof(NodeFailed)] = new NodeFailed("node-2", "file locking does not exclude"),
         [typeof(PrepareLoop)] = new PrepareLoop(7),
-        [typeof(TasksReady)] = new TasksReady(7, "node-2", 1_700_000_000_000_003),
+        [typeof(TasksReady)] = new TasksReady(7, "node-2", 1_700_000_000_000_003, 12, 80),
         [typeof(Release)] = new Release(7, 1_700_000_000_000_004),
         [typeof(TaskReport)] = new TaskReport(7, "task-042", "node-2", TaskOutcome.Indeterminate, 41, 42,
-            new TaskPhases(11, 12, 13, 14, 15, 16, 17), "disk I/O error"),
+            new TaskPhases(11, 12, 13, 14, 15, 16, 17, 18, 19, 20), "disk I/O error"),
+        [typeof(AbortLoop)] = new AbortLoop(7, "node-3 exited with code 137"),
+        [typeof(ClockProbe)] = new ClockProbe(1_700_000_000_000_005),
+        [typeof(ClockProbeReply)] = new ClockProbeReply(1_700_000_000_000_005, 1_700_000_000_000_006),
         [typeof(AcquireLock)] = new AcquireLock(7, "task-042", "node-2"),
         [typeof(LockGranted)] = new LockGranted(7, "task-042"),
         [typeof(ReleaseLock)] = new ReleaseLock(7, "task-042"),
@@ -115,7 +118,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
     [Fact]
     public void An_unknown_manifest_is_refused()
     {
-        var bytes = _serializer.ToBinary(new NodeReady("node-1", 1));
+        var bytes = _serializer.ToBinary(new NodeReady("node-1", 1, 0, 0));
 
         var error = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "System.String, System.Private.CoreLib"));
         Assert.Contains("System.String", error.Message);

@@ -78,8 +78,8 @@ public sealed class OrchestratorActorSpecs : TestKit
     {
         Join(orchestrator, _node1, "node-1");
         Join(orchestrator, _node2, "node-2");
-        _node1.Send(orchestrator, new NodeReady("node-1", 2));
-        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+        _node1.Send(orchestrator, new NodeReady("node-1", 2, 0, 0));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2, 0, 0));
     }
 
     /// <summary>Both nodes park their tasks for loop 1 and are released.</summary>
@@ -88,7 +88,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         var nodes = new[] { (_node1, "node-1"), (_node2, "node-2") };
         foreach (var (node, _) in nodes) Assert.Equal(1, node.ExpectMsg<PrepareLoop>(Wait).Loop);
         var before = WireClock.NowUs();
-        foreach (var (node, id) in nodes) node.Send(orchestrator, new TasksReady(1, id, WireClock.NowUs()));
+        foreach (var (node, id) in nodes) node.Send(orchestrator, new TasksReady(1, id, WireClock.NowUs(), 0, 0));
         foreach (var (node, _) in nodes)
         {
             var release = node.ExpectMsg<Release>(Wait);
@@ -168,7 +168,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         JoinBoth(orchestrator);
         Assert.Equal(1, _node1.ExpectMsg<PrepareLoop>(Wait).Loop);
         Assert.Equal(1, _node2.ExpectMsg<PrepareLoop>(Wait).Loop);
-        _node1.Send(orchestrator, new TasksReady(1, "node-1", WireClock.NowUs()));
+        _node1.Send(orchestrator, new TasksReady(1, "node-1", WireClock.NowUs(), 0, 0));
 
         var outcome = await Outcome();
 
@@ -213,6 +213,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Empty(loop.Collisions);
         Assert.NotNull(outcome.Nodes.Single(n => n.Id == "node-2").Lost);
         Assert.Null(outcome.Nodes.Single(n => n.Id == "node-1").Lost);
+        // The surviving node is told to call the loop off (naming the lost node), then to shut down.
+        Assert.Contains("node-2", _node1.ExpectMsg<AbortLoop>(Wait).Reason);
         _node1.ExpectMsg<Shutdown>(Wait);
     }
 
@@ -240,8 +242,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         var impostor = CreateTestProbe();
         impostor.Send(orchestrator, Register("node-2"));
         Assert.Contains("node id node-2 is taken", impostor.ExpectMsg<NodeRejected>(Wait).Reason);
-        _node1.Send(orchestrator, new NodeReady("node-1", 2));
-        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+        _node1.Send(orchestrator, new NodeReady("node-1", 2, 0, 0));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2, 0, 0));
         ParkAndRelease(orchestrator);
         var latecomer = CreateTestProbe();
         latecomer.Send(orchestrator, Register("node-3"));
@@ -265,8 +267,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         Join(orchestrator, _node1, "node-1");
         Join(orchestrator, _node1, "node-1"); // a retried registration (handshake timeout) is deduplicated
         Join(orchestrator, _node2, "node-2");
-        _node1.Send(orchestrator, new NodeReady("node-1", 2));
-        _node2.Send(orchestrator, new NodeReady("node-2", 2));
+        _node1.Send(orchestrator, new NodeReady("node-1", 2, 0, 0));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2, 0, 0));
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
         ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);

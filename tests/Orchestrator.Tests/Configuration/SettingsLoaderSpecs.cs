@@ -55,8 +55,12 @@ public sealed class SettingsLoaderSpecs : IDisposable
             SettingsLoader.FromFile(file),
             SettingsLoader.FromAssignment("tasks=20"),
             SettingsLoader.FromAssignment("actor-runner.loops = 4"),
-            SettingsLoader.FromOptions(new Dictionary<string, object> { ["tasks"] = 30, ["continue-on-failure"] = true }),
         };
+        layers.AddRange(SettingsLoader.FromOptions(new Dictionary<string, (string, object)>
+        {
+            ["tasks"] = ("--tasks", 30),
+            ["continue-on-failure"] = ("--continue-on-failure", true),
+        }));
 
         var settings = SettingsLoader.Load(layers).Settings;
 
