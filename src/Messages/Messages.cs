@@ -20,6 +20,7 @@ public sealed record NodeAccepted(
     string LockFile,
     string DbPath,
     long LockTimeoutMs,
+    long LockHoldUs,
     IReadOnlyList<string> TaskIds,
     long OrchestratorNowUs) : IRunnerMessage;
 

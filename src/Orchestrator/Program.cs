@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ActorRunner.Orchestrator.Cli;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Reporting;
@@ -10,4 +11,5 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"actor-runner: {message} (see --help)");
     return (int)ExitCode.BadUsage;
 }
-return await parse.InvokeAsync();
+// The run handles SIGINT and SIGTERM itself (an orderly stop with a report), so the parser must not.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ActorRunner.Messages;
 using ActorRunner.Messages.Serialization;
 using ActorRunner.TaskNode.Actors;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
+using System.Runtime.InteropServices;
 
 var command = NodeCommand.Create(RunNode);
 var parse = command.Parse(args);
@@ -19,7 +21,8 @@ if (parse.Errors.Count > 0)
 }
 try
 {
-    return await parse.InvokeAsync();
+    // The node handles SIGINT and SIGTERM itself, so the parser must not.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }
 catch (ArgumentException e)
 {
@@ -38,6 +41,7 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
 
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
     builder.Logging.AddSerilog(logger);
+    builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
     builder.Services.AddAkka(Protocol.NodeSystemName, (akka, services) =>
     {
         var loggers = services.GetRequiredService<ILoggerFactory>();
@@ -57,6 +61,9 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
     using var host = builder.Build();
     if (options.WatchStdin) WatchStandardInput(exit);
     using var stop = cancel.Register(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
+    // SIGINT or SIGTERM: leave the run in order (the orchestrator sees the node go at once).
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave(exit));
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave(exit));
     await host.StartAsync(CancellationToken.None);
     var code = await exit.Task;
     using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -70,6 +77,12 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
     }
     return code;
 }
+
+static Action<PosixSignalContext> Leave(TaskCompletionSource<int> exit) => context =>
+{
+    context.Cancel = true;
+    exit.TrySetResult(NodeActor.ExitCodes.Failed);
+};
 
 // The orchestrator keeps the write end of our standard input open: when it dies, however it dies, we read EOF.
 static void WatchStandardInput(TaskCompletionSource<int> exit) =>

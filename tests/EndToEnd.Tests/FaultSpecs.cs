@@ -46,4 +46,149 @@ public sealed class FaultSpecs : IDisposable
         Assert.Equal("ok", check.ExecuteScalar());
         Assert.Empty(_workspace.ProcessesStillRunning());
     }
+
+    [Fact]
+    public async Task A_lock_holder_killed_after_its_commit_leaves_the_loop_inconclusive_never_violated_and_the_lock_free()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--set", "lock.hold=1500ms"], stdout, stderr);
+        var holder = await LockHolder(stdout, stderr);
+        var node = NodeIdOf(holder);
+        Process.GetProcessById(holder).Kill();
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains(node));
+        // The holder had committed: its increment is in the counter, and it counts as indeterminate, not lost.
+        var acknowledged = loop.GetProperty("acknowledged").GetInt32();
+        var indeterminate = loop.GetProperty("indeterminate").GetInt32();
+        var counter = loop.GetProperty("counter").GetInt64();
+        Assert.True(indeterminate >= 1);
+        Assert.InRange(counter, acknowledged, acknowledged + indeterminate);
+        Assert.Empty(loop.GetProperty("collisions").EnumerateArray());
+        Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
+        // The survivors got the lock after the kill: every task of the other node committed.
+        Assert.Equal(2, acknowledged);
+        AssertSound(result.RunFolder!);
+    }
+
+    [Fact]
+    public async Task A_paused_lock_holder_makes_the_others_time_out_and_the_loop_inconclusive_naming_its_node()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--lock-timeout", "1s",
+            "--set", "lock.hold=1500ms", "--set", "loop-timeout=2s", "--set", "shutdown-timeout=2s"], stdout, stderr);
+        var holder = await LockHolder(stdout, stderr);
+        var node = NodeIdOf(holder);
+        Signal(holder, "STOP");
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        var errors = loop.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("error").GetString()!.Contains("lock not acquired"));
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains($"no reports from {node}"));
+        Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
+        AssertSound(result.RunFolder!);
+    }
+
+    [Fact]
+    public async Task When_the_orchestrator_is_killed_every_node_exits_by_itself()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "60s"], stdout, stderr);
+        await BothNodesReady(stdout, stderr);
+        var nodes = Processes.Mentioning(_workspace.Folder).Where(pid => pid != orchestrator.Id).ToList();
+        Assert.Equal(2, nodes.Count);
+
+        orchestrator.Kill();
+
+        Assert.True(await Processes.Eventually(() => nodes.All(pid => !Processes.IsAlive(pid)), TimeSpan.FromSeconds(10)),
+            "a node outlived its orchestrator by more than 10 s");
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task A_signal_to_the_orchestrator_stops_the_run_in_order_with_an_interrupted_report(string signal)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "60s"], stdout, stderr);
+        await BothNodesReady(stdout, stderr);
+
+        Signal(orchestrator.Id, signal);
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(20));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.True(result.Root.GetProperty("interrupted").GetBoolean());
+        Assert.Equal("inconclusive", result.Root.GetProperty("verdict").GetString());
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+
+    private async Task BothNodesReady(StringBuilder stdout, StringBuilder stderr) =>
+        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
+            $"nodes never joined:\n{stdout}\n{stderr}");
+
+    /// <summary>The pid holding the run's lock file, from /proc/locks, once a task holds it.</summary>
+    private async Task<int> LockHolder(StringBuilder stdout, StringBuilder stderr)
+    {
+        await BothNodesReady(stdout, stderr);
+        var lockFile = Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.lock");
+        var inode = Inode(lockFile);
+        var holder = 0;
+        Assert.True(await Processes.Eventually(() => (holder = FlockHolder(inode)) > 0, TimeSpan.FromSeconds(20)), "no task took the lock");
+        return holder;
+    }
+
+    private static string NodeIdOf(int pid)
+    {
+        var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+        return cmdline[Array.IndexOf(cmdline, "--node-id") + 1];
+    }
+
+    private static long Inode(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var text = stat.StandardOutput.ReadToEnd();
+        stat.WaitForExit();
+        return long.Parse(text.Trim());
+    }
+
+    private static int FlockHolder(long inode)
+    {
+        foreach (var line in File.ReadAllLines("/proc/locks"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // 1: FLOCK  ADVISORY  WRITE 12345 08:01:123456 0 EOF  (a blocked waiter's line has "->" after the number)
+            if (parts.Length >= 6 && parts[1] == "FLOCK" && parts[3] == "WRITE" && parts[5].EndsWith(":" + inode))
+                return int.Parse(parts[4]);
+        }
+        return 0;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
+        kill.WaitForExit();
+    }
+
+    private void AssertSound(string runFolder)
+    {
+        using (File.Open(Path.Combine(runFolder, "counter.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(runFolder, "counter.db")};Pooling=False");
+        connection.Open();
+        using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA integrity_check;";
+        Assert.Equal("ok", check.ExecuteScalar());
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
 }

@@ -156,7 +156,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
         var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, entry.TaskIds, WireClock.NowUs());
+            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds, entry.TaskIds, WireClock.NowUs());
         Sender.Tell(accepted);
         _timeline.Sent(accepted, entry.Id, null);
     }
@@ -285,10 +285,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<TaskReport>(HandleReport);
         Receive<LoopTimedOut>(timeout => timeout.Loop == _loop, _ =>
         {
+            var silent = new List<string>();
             foreach (var node in _nodes.Values)
-            foreach (var task in node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
-                _missing[task] = new TaskError(task, node.Id, $"no report within {_settings.LoopTimeout.TotalSeconds:0.###} s after the release", Indeterminate: true);
-            EndLoop("loop timeout", stillRunning: true);
+            {
+                var unreported = node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)).ToList();
+                if (unreported.Count > 0) silent.Add($"{node.Id} ({unreported.Count} tasks)");
+                foreach (var task in unreported)
+                    _missing[task] = new TaskError(task, node.Id, "no report before the loop timeout", Indeterminate: true);
+            }
+            var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
+            EndLoop($"loop timeout after {limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
         });
         NodeLossHandlers(lost =>
         {

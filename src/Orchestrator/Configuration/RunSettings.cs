@@ -23,6 +23,8 @@ public sealed record RunSettings
     public required TimeSpan ReleaseLead { get; init; }
     public required LockMode LockMode { get; init; }
     public required TimeSpan LockTimeout { get; init; }
+    /// <summary>Extra time a task keeps the lock after its write.</summary>
+    public required TimeSpan LockHold { get; init; }
     /// <summary>Empty: counter.lock in the run folder.</summary>
     public required string LockFile { get; init; }
     /// <summary>Empty: counter.db in the run folder.</summary>

@@ -133,6 +133,7 @@ public static class SettingsLoader
             ReleaseLead = r.Duration("release-lead", allowZero: true),
             LockMode = lockMode,
             LockTimeout = r.Duration("lock.timeout"),
+            LockHold = r.Duration("lock.hold", allowZero: true),
             LockFile = r.String("lock.file"),
             Db = r.String("db"),
             Out = r.String("out") is { Length: > 0 } o ? o : throw new SettingsError("actor-runner.out: must not be empty"),

@@ -58,6 +58,7 @@ public static class RunHost
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSerilog(logger);
+        builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
         builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
             .WithRunnerRemoting(settings, userAkka)
             .WithOrchestrator(settings, run, state, console, nodeProgram, done));
@@ -103,6 +104,8 @@ public static class RunHost
         logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
         console.Summary(report with { ExitCode = (int)exitCode }, run.ReportPath);
 
+        // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
+        host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {

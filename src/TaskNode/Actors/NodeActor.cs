@@ -131,7 +131,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                     _ => new NoTaskLock(),
                 };
                 var worker = new TaskWorker(taskId, _options.NodeId, new CounterTask(accepted.DbPath, lockTimeout, exclusiveTransaction: accepted.LockMode == "sqlite"),
-                    taskLock, lockTimeout, _loggers.CreateLogger("task"), _stopping.Token);
+                    taskLock, lockTimeout, TimeSpan.FromMicroseconds(accepted.LockHoldUs), _loggers.CreateLogger("task"), _stopping.Token);
                 workers.Add(worker);
                 worker.Open();
             }

@@ -20,19 +20,21 @@ public sealed class TaskWorker : IDisposable
     private readonly IScenarioTask _scenario;
     private readonly ITaskLock _lock;
     private readonly TimeSpan _lockTimeout;
+    private readonly TimeSpan _hold;
     private readonly ILogger _log;
     private readonly CancellationToken _stopping;
     private readonly BlockingCollection<LoopRound> _rounds = new();
     private readonly Thread _thread;
 
     public TaskWorker(string taskId, string nodeId, IScenarioTask scenario, ITaskLock taskLock,
-        TimeSpan lockTimeout, ILogger log, CancellationToken stopping)
+        TimeSpan lockTimeout, TimeSpan hold, ILogger log, CancellationToken stopping)
     {
         _taskId = taskId;
         _nodeId = nodeId;
         _scenario = scenario;
         _lock = taskLock;
         _lockTimeout = lockTimeout;
+        _hold = hold;
         _log = log;
         _stopping = stopping;
         _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = taskId };
@@ -136,6 +138,7 @@ public sealed class TaskWorker : IDisposable
                 var result = _scenario.Act();
                 (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
                 phases = phases with { ReadUs = result.ReadUs, WrittenUs = result.WrittenUs };
+                if (_hold > TimeSpan.Zero) Thread.Sleep(_hold);
             }
         }
         catch (Exception e)
