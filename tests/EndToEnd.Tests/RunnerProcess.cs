@@ -26,6 +26,48 @@ public sealed class Workspace : IDisposable
     public string Runs => Path.Combine(Folder, "runs");
 
     public static string OrchestratorPath => Path.Combine(AppContext.BaseDirectory, "ActorRunner.Orchestrator");
+    public static string NodePath => Path.Combine(AppContext.BaseDirectory, "ActorRunner.TaskNode");
+
+    /// <summary>Starts a task node by hand, as on another machine: in its own folder, with only what a user would give it.</summary>
+    public Process StartNode(IEnumerable<string> arguments, StringBuilder output)
+    {
+        var folder = Path.Combine(Folder, "node-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(folder);
+        var info = new ProcessStartInfo(NodePath)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        // Marks the process as this workspace's, for the no-process-left check.
+        info.ArgumentList.Add("--log-file");
+        info.ArgumentList.Add(Path.Combine(folder, "node.clef"));
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>The orchestrator's address, as it printed it.</summary>
+    public static async Task<string> AddressFrom(StringBuilder stdout)
+    {
+        string? address = null;
+        Assert.True(await Processes.Eventually(() =>
+        {
+            lock (stdout)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(stdout.ToString(), @"orchestrator at (akka\.tcp://\S+?);");
+                address = m.Success ? m.Groups[1].Value : null;
+            }
+            return address is not null;
+        }, TimeSpan.FromSeconds(30)), $"the orchestrator printed no address:\n{stdout}");
+        return address!;
+    }
 
     /// <summary>Starts the orchestrator with these arguments (and --out in this workspace).</summary>
     public Process Start(IEnumerable<string> arguments, StringBuilder stdout, StringBuilder stderr)

@@ -76,8 +76,12 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         });
         Receive<JoinTimedOut>(_ =>
         {
-            _log.Error("Node {Node} could not join the orchestrator at {Address} within {TimeoutMs} ms (is the address exactly the one it bound, and is it running?)",
-                _options.NodeId, _options.Orchestrator, _options.JoinTimeout.TotalMilliseconds);
+            // Akka.Remote drops messages addressed to another spelling of the same host without a word.
+            var hint = _options.Orchestrator.Host == "localhost"
+                ? "; it printed its address at start: use exactly that (an orchestrator bound to 127.0.0.1 does not answer to localhost)"
+                : "; is it running, and is this exactly the address it printed at start?";
+            _log.Error("Node {Node} could not join the orchestrator at {Address} within {TimeoutS} s{Hint}",
+                _options.NodeId, _options.Orchestrator, _options.JoinTimeout.TotalSeconds, hint);
             Exit(ExitCodes.Failed);
         });
         CommonHandlers();

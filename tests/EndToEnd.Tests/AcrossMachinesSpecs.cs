@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ActorRunner.EndToEnd.Tests;
+
+/// <summary>
+/// Machines simulated on this one: nodes started by hand, each from its own folder, bound to other loopback
+/// addresses (127.0.0.2, 127.0.0.3), join an orchestrator on 127.0.0.1 by its address and the token.
+/// </summary>
+public sealed class AcrossMachinesSpecs : IDisposable
+{
+    private const string Token = "e2e-shared-secret";
+    private readonly Workspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public async Task Remote_nodes_join_by_address_and_token_and_verify_several_loops_with_the_orchestrator_lock()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "2", "--tasks", "20", "--loops", "3",
+            "--lock", "orchestrator", "--token", Token, "--set", "join-timeout=40s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var logs = new StringBuilder();
+        using var a = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "host-a"], logs);
+        using var b = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.3", "--node-id", "host-b"], logs);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnodes:\n" + logs);
+        var nodes = result.Root.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(["127.0.0.2", "127.0.0.3"], nodes.Select(n => n.GetProperty("host").GetString()).Order());
+        Assert.All(nodes, n => Assert.False(n.GetProperty("local").GetBoolean()));
+        Assert.All(nodes, n => Assert.True(n.TryGetProperty("clockOffsetMs", out _)));
+        Assert.Equal(3, result.Root.GetProperty("loops").GetArrayLength());
+        Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal("verified", l.GetProperty("verdict").GetString()));
+        Assert.True(a.WaitForExit(10_000) && b.WaitForExit(10_000), "remote nodes did not exit after the run");
+        Assert.Equal(0, a.ExitCode);
+    }
+
+    [Fact]
+    public async Task Local_and_remote_nodes_mix_and_a_node_with_a_wrong_token_is_refused_while_the_run_goes_on()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "1", "--remote-nodes", "1", "--tasks", "10",
+            "--token", Token, "--set", "join-timeout=40s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var strangerLog = new StringBuilder();
+        using var stranger = _workspace.StartNode(["--orchestrator", address, "--token", "wrong", "--hostname", "127.0.0.2", "--node-id", "stranger"], strangerLog);
+        Assert.True(stranger.WaitForExit(30_000), "the refused node did not exit");
+        stranger.WaitForExit();
+        Assert.Equal(2, stranger.ExitCode);
+        Assert.Contains("wrong token", strangerLog.ToString());
+
+        var logs = new StringBuilder();
+        using var remote = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.3", "--node-id", "host-b"], logs);
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnode:\n" + logs);
+        var nodes = result.Root.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(2, nodes.Count);
+        Assert.Contains(nodes, n => n.GetProperty("local").GetBoolean());
+        Assert.Contains(nodes, n => n.GetProperty("id").GetString() == "host-b");
+        Assert.Contains("wrong token", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_join_timeout_says_how_many_nodes_came_and_which_are_missing()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "2", "--tasks", "4", "--token", Token,
+            "--set", "join-timeout=12s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var logs = new StringBuilder();
+        using var only = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "host-a"], logs);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(40));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var reason = result.Root.GetProperty("abortReason").GetString()!;
+        Assert.Contains("1 of 2 remote nodes", reason);
+        Assert.Contains("host-a@127.0.0.2", reason);
+        Assert.True(only.WaitForExit(15_000), "the node that came did not exit");
+    }
+
+    [Fact]
+    public async Task A_remote_node_killed_mid_loop_is_seen_through_the_watch_and_ends_the_loop_inconclusive()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "2", "--tasks", "4", "--token", Token,
+            "--release-delay", "30s", "--set", "join-timeout=40s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var logs = new StringBuilder();
+        using var a = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "host-a"], logs);
+        using var b = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.3", "--node-id", "host-b"], logs);
+        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
+            $"nodes never joined:\n{stdout}\n{logs}");
+        var killed = Stopwatch.StartNew();
+        b.Kill();
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(40));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(15), $"took {killed.Elapsed} to end after the kill");
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains("host-b"));
+    }
+
+    [Fact]
+    public async Task A_node_given_an_address_nobody_answers_at_retries_then_exits_naming_it()
+    {
+        var logs = new StringBuilder();
+        using var node = _workspace.StartNode(["--orchestrator", "akka.tcp://actor-runner@localhost:9", "--token", Token,
+            "--join-timeout", "3s"], logs);
+
+        Assert.True(node.WaitForExit(20_000), "the node kept trying past its join timeout");
+        node.WaitForExit(); // drains its output
+        Assert.Equal(3, node.ExitCode);
+        Assert.Contains("akka.tcp://actor-runner@localhost:9", logs.ToString());
+        Assert.Contains("use exactly that", logs.ToString());
+    }
+}
