@@ -5,7 +5,10 @@ namespace ActorRunner.Orchestrator.Cli;
 /// <summary>What the command line asked for: the HOCON layers it names and its named options as HOCON keys.</summary>
 public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assignments, IReadOnlyDictionary<string, (string Option, object Value)> Options);
 
-/// <summary>The orchestrator's command line. Every named option is a HOCON key under actor-runner.</summary>
+/// <summary>
+/// The orchestrator's command line: the root command runs the test (every named option is a HOCON key under
+/// actor-runner); the timeline subcommand prints a finished run's timeline.
+/// </summary>
 public static class RunCommand
 {
     private sealed record Named(Option Option, string Key);
@@ -41,6 +44,7 @@ public static class RunCommand
             config, set,
         };
         foreach (var n in named) root.Options.Add(n.Option);
+        root.Subcommands.Add(TimelineCommand.Create());
 
         root.SetAction((parse, cancel) =>
         {

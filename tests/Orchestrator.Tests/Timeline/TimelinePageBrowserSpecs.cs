@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using ActorRunner.Orchestrator.Timeline;
+
+namespace ActorRunner.Orchestrator.Tests.Timeline;
+
+/// <summary>
+/// The page in a real browser: Debian's Chromium, headless, dumps the DOM after the page's script ran. A missing
+/// Chromium fails these tests (CI installs it in .ci/run); it never lets them pass unseen.
+/// </summary>
+public sealed class TimelinePageBrowserSpecs : IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "timeline-browser-" + Guid.NewGuid().ToString("N"));
+
+    public TimelinePageBrowserSpecs() => Directory.CreateDirectory(_folder);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium's profile can still be settling after exit; a temp folder left behind is harmless.
+        }
+    }
+
+    [Fact]
+    public async Task Chromium_draws_one_lane_per_task_of_the_first_loop_that_was_not_verified()
+    {
+        var dom = await RenderInChromium(SyntheticTimeline.Create(nodes: 2, tasksPerNode: 5, loops: 2), "");
+
+        var body = Body(dom);
+        Assert.Equal("10", body.GetValueOrDefault("data-rendered"));
+        Assert.True(string.IsNullOrEmpty(body.GetValueOrDefault("data-errors")), "script errors: " + body.GetValueOrDefault("data-errors"));
+        var lanes = Lanes(dom);
+        Assert.Equal(10, lanes.Count);
+        Assert.Equal(10, lanes.Keys.Distinct().Count());
+        Assert.Equal(SyntheticTimeline.Create().Nodes.SelectMany(n => n.Tasks), lanes.Keys);
+
+        // Loop 1 is the violated one: its two colliding tasks are outlined, no other lane is, and the summary names them.
+        Assert.Equal([SyntheticTimeline.CollidingA, SyntheticTimeline.CollidingB],
+            lanes.Where(l => l.Value.Contains("class=\"collide-box\"")).Select(l => l.Key));
+        Assert.All(lanes.Values, lane => Assert.Contains("class=\"p-hold\"", lane));
+        Assert.Matches($"1 collision.*{SyntheticTimeline.CollidingA}, {SyntheticTimeline.CollidingB}", Summary(dom));
+    }
+
+    [Fact]
+    public async Task Chromium_draws_the_loop_the_address_names_with_its_failed_task_marked()
+    {
+        var dom = await RenderInChromium(SyntheticTimeline.Create(nodes: 2, tasksPerNode: 5, loops: 2), "#loop=2");
+
+        var body = Body(dom);
+        Assert.Equal("10", body.GetValueOrDefault("data-rendered"));
+        Assert.True(string.IsNullOrEmpty(body.GetValueOrDefault("data-errors")), "script errors: " + body.GetValueOrDefault("data-errors"));
+        var lanes = Lanes(dom);
+        Assert.Equal(10, lanes.Keys.Distinct().Count());
+        Assert.Equal([SyntheticTimeline.FailingTask], lanes.Where(l => l.Value.Contains("class=\"fail\"")).Select(l => l.Key));
+        Assert.DoesNotContain("collide-box", string.Concat(lanes.Values));
+        Assert.Contains("inconclusive", Summary(dom));
+    }
+
+    private async Task<string> RenderInChromium(TimelineData data, string fragment)
+    {
+        Assert.True(File.Exists(Chromium),
+            $"{Chromium} is missing: this test needs Debian's Chromium (apt-get install -y chromium; .ci/run installs it)");
+        var page = Path.Combine(_folder, "timeline.html");
+        TimelinePage.Write(data, page);
+        var profile = Path.Combine(_folder, "profile");
+        Directory.CreateDirectory(profile);
+
+        var start = new ProcessStartInfo(Chromium)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
+                     new Uri(page).AbsoluteUri + fragment,
+                 })
+            start.ArgumentList.Add(arg);
+
+        using var chromium = Process.Start(start) ?? throw new InvalidOperationException("Chromium did not start");
+        var stdout = chromium.StandardOutput.ReadToEndAsync();
+        var stderr = chromium.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(BrowserTimeout);
+        try
+        {
+            await chromium.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            chromium.Kill(entireProcessTree: true);
+            await chromium.WaitForExitAsync();
+            Assert.Fail($"Chromium did not finish within {BrowserTimeout.TotalSeconds:0} s and was killed");
+        }
+        var dom = await stdout;
+        var errors = await stderr;
+        Assert.True(chromium.ExitCode == 0 && dom.Contains("</body>"),
+            $"Chromium exited {chromium.ExitCode} with {dom.Length} characters of DOM; stderr ends: {errors[Math.Max(0, errors.Length - 2000)..]}");
+        return dom;
+    }
+
+    private static readonly Regex Scripts = new("<script\\b.*?</script>", RegexOptions.Singleline);
+    private static readonly Regex Attribute = new("([\\w-]+)=\"([^\"]*)\"");
+
+    private static Dictionary<string, string> Attributes(string tag) =>
+        Attribute.Matches(tag).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+    private static Dictionary<string, string> Body(string dom) =>
+        Attributes(Regex.Match(dom, "<body\\b[^>]*>").Value);
+
+    /// <summary>Each element with class lane, by its data-task, with its content. Scripts are left out: their text names lanes too.</summary>
+    private static Dictionary<string, string> Lanes(string dom)
+    {
+        var markup = Scripts.Replace(dom, "");
+        var lanes = new Dictionary<string, string>();
+        foreach (Match m in Regex.Matches(markup, "<g\\b([^>]*)>(.*?)</g>", RegexOptions.Singleline))
+        {
+            var attributes = Attributes(m.Groups[1].Value);
+            if (!attributes.TryGetValue("class", out var cls) || !cls.Split(' ').Contains("lane")) continue;
+            Assert.True(attributes.TryGetValue("data-task", out var task), "a lane without data-task: " + m.Value);
+            Assert.True(lanes.TryAdd(task!, m.Groups[2].Value), "two lanes for " + task);
+        }
+        return lanes;
+    }
+
+    private static string Summary(string dom) =>
+        WebUtility.HtmlDecode(Regex.Replace(Regex.Match(dom, "<div id=\"summary\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value, "<[^>]+>", ""));
+}
