@@ -92,16 +92,19 @@ public static class RunHost
             logger.Error(e, "Cannot write the report {ReportPath}", run.ReportPath);
             exitCode = ExitCode.Inconclusive;
         }
+        TimelineData? timeline = null;
         try
         {
-            var timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
+            timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
             TimelineBuilder.WriteJsonl(timeline.Events, Path.Combine(run.RunFolder, "timeline.jsonl"));
+            TimelinePage.Write(timeline, Path.Combine(run.RunFolder, "timeline.html"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.Error(e, "Cannot write the timeline in {RunFolder}", run.RunFolder);
         }
         logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
+        if (timeline is not null) console.CompactTimeline(timeline);
         console.Summary(report with { ExitCode = (int)exitCode }, run.ReportPath);
 
         // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.

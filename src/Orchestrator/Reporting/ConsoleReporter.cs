@@ -1,5 +1,6 @@
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
 using Spectre.Console;
 
@@ -44,6 +45,18 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
         foreach (var finding in v.Findings.Take(5)) Line($"  {finding}");
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");
+    }
+
+    /// <summary>For a small run (20 tasks at most), a text drawing of each of its first three loops.</summary>
+    public void CompactTimeline(TimelineData timeline)
+    {
+        foreach (var loop in timeline.Loops.Take(3))
+        {
+            var lines = TimelineText.Compact(timeline, loop.Loop);
+            if (lines.Count == 0) return;
+            Line($"loop {loop.Loop} timeline:");
+            foreach (var line in lines) Line("  " + line);
+        }
     }
 
     public void Aborting(string reason) => console.MarkupLine($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");
