@@ -191,4 +191,46 @@ public sealed class FaultSpecs : IDisposable
         Assert.Equal("ok", check.ExecuteScalar());
         Assert.Empty(_workspace.ProcessesStillRunning());
     }
+
+    [Fact]
+    public async Task Garbage_on_the_orchestrators_port_is_dropped_and_the_run_still_verifies()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "10", "--nodes", "2", "--loops", "2", "--release-delay", "3s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var port = int.Parse(address[(address.LastIndexOf(':') + 1)..]);
+        await BothNodesReady(stdout, stderr);
+
+        var idle = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            foreach (var payload in new[]
+                     {
+                         Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                         new byte[] { 0x7f, 0xff, 0xff, 0xff, 1, 2, 3 },                 // a huge length prefix
+                         Enumerable.Range(0, 4096).Select(i => (byte)(i * 31)).ToArray(), // noise
+                     })
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                await client.GetStream().WriteAsync(payload);
+            }
+            for (var i = 0; i < 200; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                idle.Add(client);
+            }
+
+            var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal("verified", l.GetProperty("verdict").GetString()));
+        }
+        finally
+        {
+            foreach (var client in idle) client.Dispose();
+        }
+    }
 }
