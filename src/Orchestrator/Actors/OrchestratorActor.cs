@@ -1,5 +1,6 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Launching;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
@@ -17,8 +18,8 @@ namespace ActorRunner.Orchestrator.Actors;
 public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 {
     public static Props Props(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
-        Props launcherProps, TaskCompletionSource<RunOutcome> done) =>
-        Akka.Actor.Props.Create(() => new OrchestratorActor(settings, run, state, observer, launcherProps, done));
+        Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase? phase = null) =>
+        Akka.Actor.Props.Create(() => new OrchestratorActor(settings, run, state, observer, launcherProps, done, phase ?? new RunPhase()));
 
     /// <summary>Stop the run in an orderly way (SIGINT, SIGTERM).</summary>
     public sealed class Interrupt { public static readonly Interrupt Instance = new(); }
@@ -73,9 +74,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private string? _abortReason;
     private bool _interrupted;
 
+    private readonly RunPhase _phase;
+
     public OrchestratorActor(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
-        Props launcherProps, TaskCompletionSource<RunOutcome> done)
+        Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase phase)
     {
+        _phase = phase;
+        _phase.Enter("joining", 0);
         _settings = settings;
         _run = run;
         _state = state;
@@ -222,7 +227,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var state = _state;
         Task.Run(() => state.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop), failure: e => new StoreFailed($"cannot reset the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
-        Become(Preparing);
+        Enter("preparing", Preparing);
     }
 
     private void Preparing()
@@ -236,7 +241,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 _timeline.Sent(prepare, node.Id, prepared.Loop);
             }
             Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
-            Become(Barrier);
+            Enter("barrier", Barrier);
         });
         Receive<StoreFailed>(failed => Abort(failed.Reason));
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
@@ -277,7 +282,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
-        Become(Collecting);
+        Enter("collecting", Collecting);
     }
 
     private void Collecting()
@@ -346,7 +351,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var state = _state;
         Task.Run(() => state.AfterTasks(loop))
             .PipeTo(Self, success: counter => new CounterRead(loop, counter), failure: e => new StoreFailed($"cannot read the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
-        Become(Verifying);
+        Enter("verifying", Verifying);
     }
 
     private void Verifying()
@@ -457,7 +462,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _timeline.Sent(Shutdown.Instance, node.Id, null);
         }
         _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
-        Become(ShuttingDown);
+        Enter("shutting-down", ShuttingDown);
     }
 
     private void ShuttingDown()
@@ -476,6 +481,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<TaskReport>(report => _log.Debug("Loop {Loop}: report of task {Task} after the run ended", report.Loop, report.TaskId));
         Receive<Interrupt>(_ => { });
         ReceiveAny(message => _log.Debug("{MessageType} while shutting down; ignored", message.GetType().Name));
+    }
+
+    /// <summary>Becomes a state, and says so in every log event from now on.</summary>
+    private void Enter(string phase, Action state)
+    {
+        _phase.Enter(phase, _loop);
+        Become(state);
     }
 
     private void Complete()

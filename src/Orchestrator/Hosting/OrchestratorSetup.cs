@@ -44,11 +44,11 @@ public static class OrchestratorSetup
 
     /// <summary>The orchestrator actor (with its lock actor and node launcher as children).</summary>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder akka, RunSettings settings, RunContext run,
-        IScenarioState state, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done) =>
+        IScenarioState state, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done, RunPhase phase) =>
         akka.WithActors((system, registry) =>
         {
             var orchestrator = system.ActorOf(
-                OrchestratorActor.Props(settings, run, state, observer, NodeLauncher.Props(nodeProgram), done),
+                OrchestratorActor.Props(settings, run, state, observer, NodeLauncher.Props(nodeProgram), done, phase),
                 Protocol.OrchestratorActorName);
             registry.Register<OrchestratorActor>(orchestrator);
         });

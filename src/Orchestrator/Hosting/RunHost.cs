@@ -42,7 +42,8 @@ public static class RunHost
         }
 
         var run = CreateRun(settings);
-        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel));
+        var phase = new RunPhase();
+        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);
         var state = new CounterState(run.DbPath, settings.LockTimeout);
         try
         {
@@ -61,7 +62,7 @@ public static class RunHost
         builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
         builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
             .WithRunnerRemoting(settings, userAkka)
-            .WithOrchestrator(settings, run, state, console, nodeProgram, done));
+            .WithOrchestrator(settings, run, state, console, nodeProgram, done, phase));
 
         using var host = builder.Build();
         try
