@@ -66,6 +66,8 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
     using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave(exit));
     await host.StartAsync(CancellationToken.None);
     var code = await exit.Task;
+    // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
+    host.Services.GetRequiredService<Akka.Actor.ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
     using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(3));
     try
     {

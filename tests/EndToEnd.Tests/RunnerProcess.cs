@@ -25,8 +25,13 @@ public sealed class Workspace : IDisposable
     public string Folder { get; }
     public string Runs => Path.Combine(Folder, "runs");
 
-    public static string OrchestratorPath => Path.Combine(AppContext.BaseDirectory, "ActorRunner.Orchestrator");
-    public static string NodePath => Path.Combine(AppContext.BaseDirectory, "ActorRunner.TaskNode");
+    /// <summary>The orchestrator's build folder (with the node program beside it), as the build recorded it.</summary>
+    public static string AppFolder => typeof(Workspace).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "AppFolder").Value!;
+
+    public static string OrchestratorPath => Path.Combine(AppFolder, "ActorRunner.Orchestrator");
+    public static string NodePath => Path.Combine(AppFolder, "ActorRunner.TaskNode");
 
     /// <summary>Starts a task node by hand, as on another machine: in its own folder, with only what a user would give it.</summary>
     public Process StartNode(IEnumerable<string> arguments, StringBuilder output)

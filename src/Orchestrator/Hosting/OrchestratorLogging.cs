@@ -7,6 +7,11 @@ namespace ActorRunner.Orchestrator.Hosting;
 
 public static class OrchestratorLogging
 {
+    /// <summary>An event of Akka's own machinery, not of one of our actors (whose paths are under /user/).</summary>
+    public static bool IsAkkaInternal(LogEvent e) =>
+        Matching.FromSource("Akka")(e)
+        && !(e.Properties.TryGetValue("ActorPath", out var path) && path.ToString().Contains("/user/", StringComparison.Ordinal));
+
     public static LogEventLevel Level(string name) => name switch
     {
         "verbose" => LogEventLevel.Verbose,
@@ -30,9 +35,9 @@ public static class OrchestratorLogging
             .Enrich.WithProperty("Pid", Environment.ProcessId)
             .WriteTo.File(new CompactJsonFormatter(), logFile, buffered: true, flushToDiskInterval: TimeSpan.FromMilliseconds(500))
             .WriteTo.Logger(console => console
-                // Akka's own transport warnings (peers disassociating as a run winds down) stay in the file
-                // unless debugging.
-                .Filter.ByExcluding(e => level > LogEventLevel.Debug && e.Level < LogEventLevel.Error && Matching.FromSource("Akka")(e))
+                // Akka's own events (peers disassociating as a run winds down, with stack traces) stay in the
+                // file unless debugging; our actors' events, which Akka's logging carries too, are shown.
+                .Filter.ByExcluding(e => level > LogEventLevel.Debug && IsAkkaInternal(e))
                 .WriteTo.Console(
                     restrictedToMinimumLevel: level <= LogEventLevel.Debug ? level : LogEventLevel.Warning,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",

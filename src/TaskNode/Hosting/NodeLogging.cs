@@ -20,8 +20,10 @@ public static class NodeLogging
             .Enrich.WithProperty("Node", options.NodeId)
             .Enrich.WithProperty("Pid", Environment.ProcessId)
             .WriteTo.Logger(console => console
-                // Akka's transport warnings while a run winds down (channels closing) are noise on a console.
-                .Filter.ByExcluding(e => e.Level < LogEventLevel.Error && Matching.FromSource("Akka")(e))
+                // Akka's own events (channels closing as a run winds down) stay in the file unless debugging;
+                // our actors' events, which Akka's logging carries too (paths under /user/), are shown.
+                .Filter.ByExcluding(e => level > LogEventLevel.Debug && Matching.FromSource("Akka")(e)
+                    && !(e.Properties.TryGetValue("ActorPath", out var path) && path.ToString().Contains("/user/", StringComparison.Ordinal)))
                 .WriteTo.Console(
                     restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
