@@ -191,7 +191,7 @@ class Bench:
         self.raw = self.out / "raw"
         self.raw.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix="actorrunner-bench-"))
-        self.failures = []      # (label, reason): runs of ours that did not end as they must, leftovers, timeouts
+        self.failures = []      # (label, short, reason): runs of ours that did not end as they must, leftovers, timeouts
         self.notes = []         # things worth saying that are not failures (e.g. the reference miscounting)
         self.sessions = []      # pid of every process we started (each is its own session leader)
         self.commands = {}      # displayed command -> times run
@@ -237,7 +237,7 @@ class Bench:
         if timed_out:
             kill_session(p.pid)
             p.wait()
-            self.failures.append((label, f"timed out after {timeout_s} s; its processes were killed"))
+            self.failures.append((label, "timed out", f"timed out after {timeout_s} s; its processes were killed"))
         self.live = None
         record.update(rc=None if timed_out else p.returncode, timed_out=timed_out, wall_ms=round(wall_ms, 1),
                       stdout_tail=tail(out_path), stderr_tail=tail(err_path, 8000),
@@ -256,7 +256,8 @@ class Bench:
         if left:
             described = [f"{pid} {cmdline(pid)[:100]}" for pid in left]
             record["left_behind"] = described
-            self.failures.append((label, f"left {len(left)} process(es) behind: {'; '.join(described)}"))
+            self.failures.append((label, f"left {len(left)} process(es) behind", f"left {len(left)} process(es) behind "
+                                  f"(killed): {'; '.join(described)}"))
             kill_session(sid)
 
     def save(self, record):
@@ -298,10 +299,13 @@ class Bench:
         ok = report is not None and report.get("verdict") == expect and record["rc"] == expected_rc
         record["as_expected"] = ok
         if not ok and not record["timed_out"]:
-            got = "no report.json" if report is None else f"verdict {report.get('verdict')}"
-            reason = report.get("abortReason") if report else None
-            self.failures.append((label, f"expected {expect} and exit {expected_rc}, got {got} and exit {record['rc']}"
-                                         + (f" ({reason})" if reason else "")))
+            got = "no report.json" if report is None else f"{report.get('verdict')}"
+            why = [report.get("abortReason")] + [f for loop in report.get("loops", []) for f in loop.get("findings", [])][:2] \
+                if report else []
+            why = "; ".join(w for w in why if w)
+            self.failures.append((label, f"{got}, exit {record['rc']}",
+                                  f"expected {expect} and exit {expected_rc}, got {got} and exit {record['rc']}"
+                                  + (f": {why}" if why else "")))
         shutil.rmtree(folder, ignore_errors=True)
         return self.save(record)
 
@@ -359,7 +363,7 @@ class Bench:
         # a session id is a pid: never touch a process that is not one of the programs we start
         ours = {pid for pid in ours if any(name in cmdline(pid) for name in PROGRAM_NAMES + ("dotnet", "python3"))}
         for pid in sorted(ours):
-            self.failures.append(("final check", f"process {pid} still running: {cmdline(pid)[:120]}; killed"))
+            self.failures.append(("final check", "process left behind", f"process {pid} still running: {cmdline(pid)[:120]}; killed"))
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -473,7 +477,7 @@ def main():
             bench.save(b)
             if b["rc"] != 0:
                 print(b["stdout_tail"][-3000:], file=sys.stderr)
-                bench.failures.append(("build", f"dotnet build exited {b['rc']}"))
+                bench.failures.append(("build", f"exit {b['rc']}", f"dotnet build exited {b['rc']}"))
                 raise SystemExit("build failed")
         if not APPHOST.is_file():
             raise SystemExit(f"{APPHOST} is missing: build first (without --no-build)")
@@ -526,7 +530,7 @@ def main():
                 if r["as_expected"]:
                     break   # 10,000 verified, or the largest smaller size that did (default layout)
     except KeyboardInterrupt:
-        bench.failures.append(("benchmark", "interrupted"))
+        bench.failures.append(("benchmark", "interrupted", "interrupted (SIGINT or SIGTERM): figures are partial"))
     finally:
         bench.cleanup()
     clean = bench.final_check()
@@ -612,8 +616,8 @@ def main():
     ]
     if s10000 is not None and not s10000["as_expected"]:
         rows.append(("  largest that verified (tried 10,000, 5,000, 2,000, 1,000)", f"{largest:,}" if largest else "none", "", "", "", "-"))
-    for label, reason in bench.failures:
-        rows.append((f"FAILED: {label}", reason.split(" (")[0].split(";")[0][:60], "", "", "(reason below)", "FAIL"))
+    for label, short, _ in bench.failures:
+        rows.append((f"FAILED: {label}", short, "", "", "(reason below)", "FAIL"))
 
     scale_rows = []
 
@@ -648,7 +652,7 @@ def main():
     scale_table = render_plain(("scale (one run each)", "verdict", "totalMs", "startupMs", "loop durationMs", "wall ms"), scale_rows)
     commands = "\n".join(f"  {n}x  {c}" for c, n in bench.commands.items())
     notes = "\n".join(f"  - {n}" for n in bench.notes)
-    failures = "\n".join(f"  - {label}: {reason}" for label, reason in bench.failures)
+    failures = "\n".join(f"  - {label}: {reason}" for label, _, reason in bench.failures)
     problems = [r for key in ("spread", "loops", "uncontended", "default_app", "default_run", "mem_ours", "scale")
                 for r in R[key] if r.get("as_expected") and r.get("stderr_problem_lines")]
     text = "\n".join(head) + "\n\n" + table + "\n\n" + scale_table + "\n\ncommands (count, command):\n" + commands + "\n"
