@@ -41,7 +41,8 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         var colour = v.Verdict switch { Verdict.Verified => "green", Verdict.Violated => "red", _ => "yellow" };
         var extra = v.Verdict == Verdict.Violated && v.LostUpdates > 0 ? $", {v.LostUpdates} lost updates, {v.Collisions.Count} collisions" : "";
         var text = $"loop {loop.Loop}/{loop.Loops}: counter = {v.Counter}, expected {v.Expected}, {v.Verdict.Name()}{extra} " +
-                   $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, {loop.Timings.CriticalSectionsPerSecond:0} increments/s)";
+                   $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, first per node {loop.Timings.FirstResumeSpreadMs:0.###} ms, " +
+                   $"{loop.Timings.CriticalSectionsPerSecond:0} increments/s)";
         console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
         foreach (var finding in v.Findings.Take(5)) Line($"  {finding}");
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");

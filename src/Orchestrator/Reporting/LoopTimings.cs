@@ -8,8 +8,19 @@ public sealed record LoopTimings(
     Percentiles LockWaitMs,
     Percentiles HoldMs,
     Percentiles WaitForReleaseMs,
+    double FirstResumeSpreadMs,
     double CriticalSectionsPerSecond)
 {
+    /// <summary>
+    /// The spread of each node's first task to resume: how simultaneous the release instant itself was across
+    /// processes, apart from the time a node's cores take to wake all of its task threads.
+    /// </summary>
+    private static double FirstResumeSpread(IReadOnlyCollection<TaskReport> reports)
+    {
+        var firsts = reports.Where(r => r.Phases.ReleasedUs > 0).GroupBy(r => r.NodeId).Select(g => g.Min(r => r.Phases.ReleasedUs)).ToList();
+        return firsts.Count < 2 ? 0 : (firsts.Max() - firsts.Min()) / 1000.0;
+    }
+
     public static LoopTimings From(IReadOnlyCollection<TaskReport> reports)
     {
         var released = reports.Select(r => r.Phases.ReleasedUs).Where(us => us > 0).ToList();
@@ -29,6 +40,7 @@ public sealed record LoopTimings(
             Percentiles.Of(held.Select(r => (r.Phases.LockReleasedUs - r.Phases.LockAcquiredUs) / 1000.0)),
             Percentiles.Of(reports.Where(r => r.Phases.ReleasedUs > 0 && r.Phases.ParkedUs > 0)
                 .Select(r => (r.Phases.ReleasedUs - r.Phases.ParkedUs) / 1000.0)),
+            FirstResumeSpread(reports),
             rate);
     }
 }

@@ -42,6 +42,7 @@ public sealed record RunReport(
         IReadOnlyList<TaskError> Errors,
         IReadOnlyList<string> Findings,
         Percentiles ReleaseSpreadMs,
+        double FirstResumeSpreadMs,
         string? ReleaseSpreadNote,
         Percentiles LockWaitMs,
         Percentiles HoldMs,
@@ -67,7 +68,7 @@ public sealed record RunReport(
                 n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0)).ToList(),
             outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
-                l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), note, Round(l.Timings.LockWaitMs),
+                l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
                 Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
             Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
@@ -76,7 +77,7 @@ public sealed record RunReport(
     /// <summary>With more tasks than cores not every task can run at one instant: said next to the spread.</summary>
     public static string? SpreadNote(int tasks) =>
         tasks > Environment.ProcessorCount
-            ? $"{tasks} tasks on {Environment.ProcessorCount} cores: at most {Environment.ProcessorCount} can resume at the same instant"
+            ? $"{tasks} tasks on {Environment.ProcessorCount} cores: at most {Environment.ProcessorCount} can resume at the same instant; the spread is bounded by the time the cores take to wake every task thread (firstResumeSpreadMs: the spread of each node's first task)"
             : null;
 
     private static Percentiles Round(Percentiles p) => new(Math.Round(p.P50, 3), Math.Round(p.P99, 3), Math.Round(p.Max, 3));
