@@ -41,6 +41,7 @@ public static class RunHost
             return Fail(ExitCode.BadUsage, e.Message);
         }
 
+        WarnIfTheLockTimeoutIsShort(settings);
         var run = CreateRun(settings);
         var phase = new RunPhase();
         using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);
@@ -130,6 +131,20 @@ public static class RunHost
         if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
         return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, []);
+    }
+
+    /// <summary>
+    /// Every task queues for one lock: the last of N waits for about N critical sections. At a few hundred a
+    /// second (this machine's order of magnitude with fsync), a lock timeout shorter than that will end the
+    /// loop inconclusive; say so before starting rather than after.
+    /// </summary>
+    private static void WarnIfTheLockTimeoutIsShort(RunSettings settings)
+    {
+        if (settings.LockMode == LockMode.None) return;
+        var queue = TimeSpan.FromSeconds(settings.Tasks / 400.0);
+        if (queue > settings.LockTimeout)
+            Console.Error.WriteLine($"actor-runner: warning: {settings.Tasks} tasks queue for one lock; the last may wait about " +
+                                    $"{queue.TotalSeconds:0} s, longer than lock.timeout ({settings.LockTimeout.TotalSeconds:0.###} s): raise --lock-timeout");
     }
 
     private static Action<PosixSignalContext> Interrupt(IActorRef orchestrator) => context =>
