@@ -124,4 +124,52 @@ public sealed class AcrossMachinesSpecs : IDisposable
         Assert.Contains("akka.tcp://actor-runner@localhost:9", logs.ToString());
         Assert.Contains("use exactly that", logs.ToString());
     }
+
+    [Fact]
+    public async Task A_node_started_before_the_orchestrator_keeps_trying_and_joins_when_it_comes()
+    {
+        var port = FreePort();
+        var address = $"akka.tcp://actor-runner@127.0.0.1:{port}";
+        var logs = new StringBuilder();
+        using var early = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "early"], logs);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(early.HasExited, "the node gave up before its join timeout:\n" + logs);
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "1", "--tasks", "4", "--token", Token,
+            "--port", port.ToString(), "--lock", "orchestrator"], stdout, stderr);
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnode:\n" + logs);
+        Assert.Equal("early", result.Root.GetProperty("nodes")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_remote_node_that_comes_late_within_the_join_timeout_is_waited_for()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "1", "--remote-nodes", "1", "--tasks", "6", "--token", Token,
+            "--set", "join-timeout=30s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var logs = new StringBuilder();
+        using var late = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.3", "--node-id", "late"], logs);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnode:\n" + logs);
+        var lateNode = result.Root.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == "late");
+        Assert.True(lateNode.GetProperty("joinMs").GetDouble() > 4000, "the late node's join time does not show its lateness");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }

@@ -106,6 +106,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private int ExpectedTasks => _settings.Tasks;
 
+    private TimeSpan ReleaseIn => _settings.ReleaseDelay > _settings.ReleaseLead ? _settings.ReleaseDelay : _settings.ReleaseLead;
+
     protected override void PreStart()
     {
         var address = Address.ToString();
@@ -272,7 +274,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void ReleaseAll()
     {
         Timers.Cancel("barrier");
-        _releaseAtUs = WireClock.NowUs() + (long)(_settings.ReleaseDelay + _settings.ReleaseLead).TotalMicroseconds;
+        // The agreed instant: after the release delay, and never sooner than the lead every node needs to have it.
+        _releaseAtUs = WireClock.NowUs() + (long)ReleaseIn.TotalMicroseconds;
         var release = new Release(_loop, _releaseAtUs);
         foreach (var node in LiveNodes)
         {
@@ -280,7 +283,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _timeline.Sent(release, node.Id, _loop);
         }
         _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
-        var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
+        var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
         Enter("collecting", Collecting);
     }
@@ -298,7 +301,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 foreach (var task in unreported)
                     _missing[task] = new TaskError(task, node.Id, "no report before the loop timeout", Indeterminate: true);
             }
-            var limit = _settings.ReleaseDelay + _settings.ReleaseLead + _settings.LockTimeout + _settings.LoopTimeout;
+            var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
             EndLoop($"loop timeout after {limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
         });
         NodeLossHandlers(lost =>

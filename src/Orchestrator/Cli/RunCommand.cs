@@ -31,6 +31,7 @@ public static class RunCommand
             new(new Option<string>("--report") { Description = "Where report.json goes (default: the run folder)" }, "report"),
             new(new Option<string>("--log-level") { Description = "verbose, debug, information (default), warning, error" }, "log-level"),
             new(new Option<bool>("--continue-on-failure") { Description = "Run every loop even after one is not verified" }, "continue-on-failure"),
+            new(new Option<bool>("--allow-network-fs") { Description = "Accept a database or lock file on a network file system" }, "allow-network-fs"),
             new(new Option<string>("--hostname") { Description = "Address to bind (default 127.0.0.1; anything else needs --token)" }, "remote.hostname"),
             new(new Option<int>("--port") { Description = "Port to bind (default 0: any free port)" }, "remote.port"),
             new(new Option<string>("--public-hostname") { Description = "Address other machines reach the orchestrator at" }, "remote.public-hostname"),

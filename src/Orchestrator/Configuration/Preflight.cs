@@ -6,15 +6,69 @@ namespace ActorRunner.Orchestrator.Configuration;
 /// <summary>Checks that need the machine but write nothing: paths that must exist, a port that must be free.</summary>
 public static class Preflight
 {
-    public static void Check(RunSettings settings)
+    /// <summary>File system types that live on another machine (as /proc/mounts names them).</summary>
+    private static readonly string[] NetworkFileSystems =
+        ["nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "glusterfs", "lustre", "afs", "fuse.sshfs", "fuse.glusterfs", "fuse.s3fs", "davfs"];
+
+    public static void Check(RunSettings settings) => Check(settings, ReadMounts());
+
+    public static void Check(RunSettings settings, string mounts)
     {
         if (settings.Db.Length > 0) WritableFolderOf("actor-runner.db (--db)", settings.Db);
         if (settings.LockFile.Length > 0) WritableFolderOf("actor-runner.lock.file (--lock-file)", settings.LockFile);
+        if (!settings.AllowNetworkFs)
+        {
+            foreach (var (name, path) in new[] { ("actor-runner.db (--db)", settings.Db), ("actor-runner.lock.file (--lock-file)", settings.LockFile),
+                         ("actor-runner.out (--out)", settings.Db.Length == 0 || settings.LockFile.Length == 0 ? settings.Out : "") })
+            {
+                if (path.Length > 0 && FileSystemOf(Path.GetFullPath(path), mounts) is { } type && NetworkFileSystems.Contains(type))
+                    throw new SettingsError($"{name}: {Path.GetFullPath(path)} is on a network file system ({type}), where SQLite and flock " +
+                                            "are not reliable; use --allow-network-fs to accept it");
+            }
+        }
         if (settings.Report.Length > 0) WritableFolderOf("actor-runner.report (--report)", settings.Report);
         var outParent = Path.GetDirectoryName(Path.GetFullPath(settings.Out));
         if (outParent is not null && !Directory.Exists(outParent) && !Directory.Exists(settings.Out))
             throw new SettingsError($"actor-runner.out (--out): the folder {outParent} does not exist");
         if (settings.Port != 0) PortFree(settings.Hostname, settings.Port);
+    }
+
+    /// <summary>Warnings that do not stop a run: what a user should know before trusting its result.</summary>
+    public static IEnumerable<string> Warnings(RunSettings settings)
+    {
+        if (settings.RemoteNodes > 0 && settings.LockMode == LockMode.File)
+            yield return "remote nodes with --lock file: the lock file (and the database) must be one file every machine reaches, " +
+                         "and flock over NFS is emulated with fcntl locks; --lock orchestrator needs no shared file system";
+        if (settings.RemoteNodes > 0 && settings.Db.Length == 0)
+            yield return "remote nodes with the database in the run folder: give --db a path every machine reaches (or each node its own with the node's --db)";
+    }
+
+    /// <summary>The type of the file system holding <paramref name="fullPath"/>: the longest mount point above it.</summary>
+    public static string? FileSystemOf(string fullPath, string mounts)
+    {
+        string? best = null;
+        var bestLength = -1;
+        foreach (var line in mounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 3) continue;
+            var point = fields[1].Replace("\\040", " ");
+            var inside = point == "/" || fullPath == point || fullPath.StartsWith(point.TrimEnd('/') + "/", StringComparison.Ordinal);
+            if (inside && point.Length > bestLength) (best, bestLength) = (fields[2], point.Length);
+        }
+        return best;
+    }
+
+    private static string ReadMounts()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/mounts");
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private static void WritableFolderOf(string name, string path)

@@ -30,6 +30,7 @@ public sealed record RunSettings
     /// <summary>Empty: counter.db in the run folder.</summary>
     public required string Db { get; init; }
     public required string Out { get; init; }
+    public required bool AllowNetworkFs { get; init; }
     /// <summary>Empty: report.json in the run folder.</summary>
     public required string Report { get; init; }
     public required string LogLevel { get; init; }

@@ -138,6 +138,7 @@ public static class SettingsLoader
             Db = r.String("db"),
             Out = r.String("out") is { Length: > 0 } o ? o : throw new SettingsError("actor-runner.out: must not be empty"),
             Report = r.String("report"),
+            AllowNetworkFs = r.Bool("allow-network-fs"),
             LogLevel = logLevel,
             JoinTimeout = r.Duration("join-timeout"),
             BarrierTimeout = r.Duration("barrier-timeout"),

@@ -42,6 +42,7 @@ public static class RunHost
         }
 
         WarnIfTheLockTimeoutIsShort(settings);
+        foreach (var warning in Preflight.Warnings(settings)) Console.Error.WriteLine($"actor-runner: warning: {warning}");
         var run = CreateRun(settings);
         var phase = new RunPhase();
         using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);

@@ -119,6 +119,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     private async Task<object> SetUp(NodeAccepted accepted, ActorSelection lockSelection, IActorRef orchestrator)
     {
+        // Where the shared files are mounted elsewhere on this machine, the node's own paths win.
+        accepted = accepted with { DbPath = _options.Db ?? accepted.DbPath, LockFile = _options.LockFile ?? accepted.LockFile };
         var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
         IActorRef? lockActor = accepted.LockMode == "orchestrator" ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
         if (accepted.LockMode == "file") FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));

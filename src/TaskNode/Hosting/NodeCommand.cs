@@ -19,13 +19,15 @@ public static class NodeCommand
     private static readonly Option<string> JoinTimeout = new("--join-timeout") { Description = "How long to keep trying to join", DefaultValueFactory = _ => "30s" };
     private static readonly Option<string> LogFile = new("--log-file") { Description = "Write a CLEF log here" };
     private static readonly Option<string> LogLevel = new("--log-level") { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
+    private static readonly Option<string> Db = new("--db") { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
+    private static readonly Option<string> LockFile = new("--lock-file") { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
     private static readonly Option<bool> WatchStdin = new("--watch-stdin") { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
 
     public static RootCommand Create(Func<NodeOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
         {
-            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin,
+            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile,
         };
         root.SetAction((parse, cancel) => run(Bind(parse), cancel));
         return root;
@@ -52,7 +54,8 @@ public static class NodeCommand
         return new NodeOptions(address, parse.GetValue(Token) ?? "",
             parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
             parse.GetValue(RunId) ?? "", hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile),
-            parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin));
+            parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
+            parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null, parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null);
     }
 }
 

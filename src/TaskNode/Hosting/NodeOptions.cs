@@ -13,4 +13,6 @@ public sealed record NodeOptions(
     TimeSpan JoinTimeout,
     string? LogFile,
     string LogLevel,
-    bool WatchStdin);
+    bool WatchStdin,
+    string? Db = null,
+    string? LockFile = null);

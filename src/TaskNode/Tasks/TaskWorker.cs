@@ -150,8 +150,10 @@ public sealed class TaskWorker : IDisposable
         }
         finally
         {
-            _lock.Release(loop);
+            // Stamped just before the lock is given up: the next holder's lock-acquired can then never precede
+            // it, and the timeline's holds never overlap under a lock that excludes.
             phases = phases with { LockReleasedUs = WireClock.NowUs() };
+            _lock.Release(loop);
         }
         return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
     }

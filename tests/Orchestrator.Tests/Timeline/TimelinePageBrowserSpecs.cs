@@ -1,3 +1,4 @@
+using ActorRunner.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -11,8 +12,6 @@ namespace ActorRunner.Orchestrator.Tests.Timeline;
 /// </summary>
 public sealed class TimelinePageBrowserSpecs : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "timeline-browser-" + Guid.NewGuid().ToString("N"));
 
@@ -67,47 +66,9 @@ public sealed class TimelinePageBrowserSpecs : IDisposable
 
     private async Task<string> RenderInChromium(TimelineData data, string fragment)
     {
-        Assert.True(File.Exists(Chromium),
-            $"{Chromium} is missing: this test needs Debian's Chromium (apt-get install -y chromium; .ci/run installs it)");
         var page = Path.Combine(_folder, "timeline.html");
         TimelinePage.Write(data, page);
-        var profile = Path.Combine(_folder, "profile");
-        Directory.CreateDirectory(profile);
-
-        var start = new ProcessStartInfo(Chromium)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-                     new Uri(page).AbsoluteUri + fragment,
-                 })
-            start.ArgumentList.Add(arg);
-
-        using var chromium = Process.Start(start) ?? throw new InvalidOperationException("Chromium did not start");
-        var stdout = chromium.StandardOutput.ReadToEndAsync();
-        var stderr = chromium.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(BrowserTimeout);
-        try
-        {
-            await chromium.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            chromium.Kill(entireProcessTree: true);
-            await chromium.WaitForExitAsync();
-            Assert.Fail($"Chromium did not finish within {BrowserTimeout.TotalSeconds:0} s and was killed");
-        }
-        var dom = await stdout;
-        var errors = await stderr;
-        Assert.True(chromium.ExitCode == 0 && dom.Contains("</body>"),
-            $"Chromium exited {chromium.ExitCode} with {dom.Length} characters of DOM; stderr ends: {errors[Math.Max(0, errors.Length - 2000)..]}");
-        return dom;
+        return await Chromium.DumpDom(page, fragment, _folder);
     }
 
     private static readonly Regex Scripts = new("<script\\b.*?</script>", RegexOptions.Singleline);

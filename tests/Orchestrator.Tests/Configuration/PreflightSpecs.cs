@@ -1,0 +1,58 @@
+using ActorRunner.Orchestrator.Configuration;
+
+namespace ActorRunner.Orchestrator.Tests.Configuration;
+
+public sealed class PreflightSpecs : IDisposable
+{
+    private const string Mounts = """
+        /dev/vda / ext4 rw,relatime 0 0
+        proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+        server:/export /mnt/shared nfs4 rw,relatime,vers=4.2 0 0
+        //nas/share /mnt/nas cifs rw,relatime 0 0
+        tmpfs /mnt/shared/local tmpfs rw 0 0
+        """;
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "preflight-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public PreflightSpecs() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("/work/runs/counter.db", "ext4")]
+    [InlineData("/mnt/shared/counter.db", "nfs4")]
+    [InlineData("/mnt/shared", "nfs4")]
+    [InlineData("/mnt/sharedness/counter.db", "ext4")]
+    [InlineData("/mnt/shared/local/counter.db", "tmpfs")]
+    [InlineData("/mnt/nas/x/y.lock", "cifs")]
+    public void The_file_system_of_a_path_is_that_of_the_longest_mount_point_above_it(string path, string type) =>
+        Assert.Equal(type, Preflight.FileSystemOf(path, Mounts));
+
+    [Fact]
+    public void A_database_on_a_network_file_system_is_refused_unless_allowed()
+    {
+        var db = Path.Combine(_folder, "counter.db");
+        var mounts = $"/dev/vda / ext4 rw 0 0\nserver:/x {_folder} nfs rw 0 0\n";
+        var settings = Defaults() with { Db = db };
+
+        var error = Assert.Throws<SettingsError>(() => Preflight.Check(settings, mounts));
+        Assert.Contains("actor-runner.db", error.Message);
+        Assert.Contains("nfs", error.Message);
+        Assert.Contains("--allow-network-fs", error.Message);
+
+        Preflight.Check(settings with { AllowNetworkFs = true }, mounts);
+        Preflight.Check(settings, "/dev/vda / ext4 rw 0 0\n");
+    }
+
+    [Fact]
+    public void Remote_nodes_with_the_file_lock_get_a_warning_and_the_orchestrator_lock_does_not()
+    {
+        var remote = Defaults() with { RemoteNodes = 2, Nodes = 0, Db = "/shared/counter.db" };
+
+        Assert.Contains(Preflight.Warnings(remote with { LockMode = LockMode.File }), w => w.Contains("--lock orchestrator"));
+        Assert.Empty(Preflight.Warnings(remote with { LockMode = LockMode.Orchestrator }));
+        Assert.Empty(Preflight.Warnings(Defaults()));
+    }
+
+    private static RunSettings Defaults() => SettingsLoader.Load([]).Settings;
+}
