@@ -86,7 +86,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _state = state;
         _observer = observer;
         _done = done;
-        _timeline = new TimelineRecorder(run.ProcessStartUs);
+        _timeline = new TimelineRecorder(run.ProcessStartUs, e =>
+        {
+            if (e.Message is not null && _log.IsDebugEnabled)
+                _log.Debug("{Event} {MessageType} {From} -> {To} at {TimeUs} us (loop {Loop}, task {Task})",
+                    new object?[] { e.Event, e.Message, e.From, e.To, e.TimeUs, e.Loop, e.Task });
+        });
         _launcher = Context.ActorOf(launcherProps, "node-launcher");
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
 

@@ -59,6 +59,13 @@ public sealed record RunReport(
     public static RunReport From(RunContext run, RunSettings settings, RunOutcome outcome, ExitCode exitCode, double totalMs)
     {
         var note = SpreadNote(settings.Tasks);
+        var remote = outcome.Nodes.Where(n => !n.Local).ToList();
+        if (remote.Count > 0)
+        {
+            var uncertainty = remote.Max(n => n.ClockUncertaintyUs) / 1000.0;
+            note = (note is null ? "" : note + "; ") +
+                   $"nodes on other machines: each waits for the release instant in its own clock, corrected by its measured offset, so the spread across machines is bounded by the clock uncertainty (up to {uncertainty:0.###} ms)";
+        }
         return new RunReport(1, run.RunId, outcome.Verdict.Name(), (int)exitCode, outcome.Interrupted, outcome.AbortReason,
             DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
             new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,

@@ -9,7 +9,7 @@ public static class NodeLogging
 {
     /// <summary>
     /// CLEF file (when given) at the chosen level; the console gets warnings when the node was started by the
-    /// orchestrator (it relays them), everything at the chosen level when a person started it.
+    /// orchestrator (it relays them), the node's own events at the chosen level when a person started it.
     /// </summary>
     public static Serilog.Core.Logger Create(NodeOptions options, LogEventLevel level, RunIdEnricher runId)
     {
@@ -24,6 +24,8 @@ public static class NodeLogging
                 // our actors' events, which Akka's logging carries too (paths under /user/), are shown.
                 .Filter.ByExcluding(e => level > LogEventLevel.Debug && Matching.FromSource("Akka")(e)
                     && !(e.Properties.TryGetValue("ActorPath", out var path) && path.ToString().Contains("/user/", StringComparison.Ordinal)))
+                // Each task's report (one line a task a loop) is for the file; a person sees the node's own events.
+                .Filter.ByExcluding(e => level > LogEventLevel.Debug && e.Level == LogEventLevel.Information && e.Properties.ContainsKey("Task"))
                 .WriteTo.Console(
                     restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",

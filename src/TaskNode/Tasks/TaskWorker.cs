@@ -112,7 +112,9 @@ public sealed class TaskWorker : IDisposable
                 return;
             }
             phases = phases with { LockAcquiredUs = WireClock.NowUs() };
-            round.Report(HoldingTheLock(round.Loop, ref phases));
+            var report = HoldingTheLock(round.Loop, ref phases);
+            round.Report(report);
+            LogReport(report);
         }
         catch (Exception e)
         {
@@ -156,6 +158,16 @@ public sealed class TaskWorker : IDisposable
             _lock.Release(loop);
         }
         return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
+    }
+
+    /// <summary>After the lock is given up: the task's phases, named as in timeline.jsonl, for those who grep the logs.</summary>
+    private void LogReport(TaskReport r)
+    {
+        if (!_log.IsEnabled(LogLevel.Information)) return;
+        var p = r.Phases;
+        _log.LogInformation("Task {Task} of node {Node} in loop {Loop}: {Outcome}; released at {ReleasedUs}, lock-requested at {LockRequestedUs}, " +
+                            "lock-acquired at {LockAcquiredUs}, read {Observed}, written {Written} at {WrittenUs}, lock-released at {LockReleasedUs} (us, node clock)",
+            r.TaskId, r.NodeId, r.Loop, r.Outcome, p.ReleasedUs, p.LockRequestedUs, p.LockAcquiredUs, r.Observed, r.Written, p.WrittenUs, p.LockReleasedUs);
     }
 
     private TaskReport Failed(int loop, TaskPhases phases, string error) =>
