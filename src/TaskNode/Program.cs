@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorRunner.Messages;
+using ActorRunner.Messages.Security;
 using ActorRunner.Messages.Serialization;
 using ActorRunner.TaskNode.Actors;
 using ActorRunner.TaskNode.Hosting;
@@ -52,7 +53,14 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
                 setup.AddLoggerFactory();
             })
             .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "akka.conf"), HoconAddMode.Prepend)
-            .WithRemoting(new RemoteOptions { HostName = options.Hostname, Port = 0, PublicHostName = options.PublicHostname })
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = options.Hostname,
+                Port = 0,
+                PublicHostName = options.PublicHostname,
+                EnableSsl = options.Tls is not null,
+                Ssl = options.Tls is { } tls ? RunnerTls.Options(tls.Cert, tls.Key, tls.Ca) : null!,
+            })
             .WithRunnerSerialization()
             .WithActors((system, registry) =>
                 registry.Register<NodeActor>(system.ActorOf(NodeActor.Props(options, runId, loggers, exit), Protocol.NodeActorName)));

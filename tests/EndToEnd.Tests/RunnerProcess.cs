@@ -66,7 +66,7 @@ public sealed class Workspace : IDisposable
         {
             lock (stdout)
             {
-                var m = System.Text.RegularExpressions.Regex.Match(stdout.ToString(), @"orchestrator at (akka\.tcp://\S+?);");
+                var m = System.Text.RegularExpressions.Regex.Match(stdout.ToString(), @"orchestrator at (akka(?:\.ssl)?\.tcp://\S+?);");
                 address = m.Success ? m.Groups[1].Value : null;
             }
             return address is not null;

@@ -131,6 +131,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             "--log-file", Path.Combine(_run.LogsFolder, n.Id + ".clef"),
             "--log-level", _settings.LogLevel,
             "--watch-stdin",
+            .. (_settings.Tls ? new[] { "--tls-cert", _settings.TlsCert, "--tls-key", _settings.TlsKey, "--tls-ca", _settings.TlsCa } : []),
         ])).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinTimeout);

@@ -36,6 +36,9 @@ public static class RunCommand
             new(new Option<int>("--port") { Description = "Port to bind (default 0: any free port)" }, "remote.port"),
             new(new Option<string>("--public-hostname") { Description = "Address other machines reach the orchestrator at" }, "remote.public-hostname"),
             new(new Option<string>("--token") { Description = "Shared secret nodes must present" }, "remote.token"),
+            new(new Option<string>("--tls-cert") { Description = "TLS: this orchestrator's certificate (PEM); with --tls-key and --tls-ca" }, "remote.tls.cert"),
+            new(new Option<string>("--tls-key") { Description = "TLS: the certificate's private key (PEM)" }, "remote.tls.key"),
+            new(new Option<string>("--tls-ca") { Description = "TLS: the CA every node's certificate must chain to (PEM)" }, "remote.tls.ca"),
         };
         var config = new Option<string>("--config") { Description = "A HOCON file with settings (see hocon/actor-runner.conf)" };
         var set = new Option<string[]>("--set") { Description = "Override one setting: KEY=VALUE (repeatable), e.g. lock.timeout=2s" };

@@ -42,6 +42,13 @@ public sealed record RunSettings
     public required int Port { get; init; }
     public required string PublicHostname { get; init; }
     public required string Token { get; init; }
+    /// <summary>PEM files for TLS (all empty: no TLS).</summary>
+    public required string TlsCert { get; init; }
+    public required string TlsKey { get; init; }
+    public required string TlsCa { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Tls => TlsCert.Length > 0;
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int TotalNodes => Nodes + RemoteNodes;

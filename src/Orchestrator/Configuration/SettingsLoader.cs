@@ -118,6 +118,24 @@ public static class SettingsLoader
             var other => throw new SettingsError($"actor-runner.lock.mode: '{other}' is not one of file, none, orchestrator, sqlite"),
         };
 
+        var tls = new[] { "remote.tls.cert", "remote.tls.key", "remote.tls.ca" }.Select(k => (Key: k, Path: r.String(k))).ToList();
+        if (tls.Any(t => t.Path.Length > 0))
+        {
+            var missing = tls.FirstOrDefault(t => t.Path.Length == 0);
+            if (missing.Key is not null)
+                throw new SettingsError($"actor-runner.{missing.Key}: TLS needs the certificate, the key and the CA (--tls-cert, --tls-key, --tls-ca)");
+            var absent = tls.FirstOrDefault(t => !File.Exists(t.Path));
+            if (absent.Key is not null) throw new SettingsError($"actor-runner.{absent.Key}: no such file {Path.GetFullPath(absent.Path)}");
+            try
+            {
+                Messages.Security.RunnerTls.Options(tls[0].Path, tls[1].Path, tls[2].Path);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SettingsError($"actor-runner.remote.tls: {e.Message}");
+            }
+        }
+
         var port = r.Count("remote.port", min: 0);
         if (port > 65535) throw new SettingsError($"actor-runner.remote.port: {port} is not a port");
 
@@ -148,6 +166,9 @@ public static class SettingsLoader
             Port = port,
             PublicHostname = r.String("remote.public-hostname"),
             Token = token,
+            TlsCert = tls[0].Path.Length > 0 ? Path.GetFullPath(tls[0].Path) : "",
+            TlsKey = tls[1].Path.Length > 0 ? Path.GetFullPath(tls[1].Path) : "",
+            TlsCa = tls[2].Path.Length > 0 ? Path.GetFullPath(tls[2].Path) : "",
         };
     }
 

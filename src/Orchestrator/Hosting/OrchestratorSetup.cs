@@ -1,4 +1,5 @@
 using ActorRunner.Messages;
+using ActorRunner.Messages.Security;
 using ActorRunner.Messages.Serialization;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Configuration;
@@ -38,6 +39,8 @@ public static class OrchestratorSetup
                 HostName = settings.Hostname,
                 Port = settings.Port,
                 PublicHostName = settings.PublicHostname.Length > 0 ? settings.PublicHostname : null,
+                EnableSsl = settings.Tls,
+                Ssl = settings.Tls ? RunnerTls.Options(settings.TlsCert, settings.TlsKey, settings.TlsCa) : null!,
             })
             .WithRunnerSerialization();
     }

@@ -21,16 +21,30 @@ public static class NodeCommand
     private static readonly Option<string> LogLevel = new("--log-level") { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
     private static readonly Option<string> Db = new("--db") { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
     private static readonly Option<string> LockFile = new("--lock-file") { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
+    private static readonly Option<string> TlsCert = new("--tls-cert") { Description = "TLS: this node's certificate (PEM); with --tls-key and --tls-ca" };
+    private static readonly Option<string> TlsKey = new("--tls-key") { Description = "TLS: the certificate's private key (PEM)" };
+    private static readonly Option<string> TlsCa = new("--tls-ca") { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
     private static readonly Option<bool> WatchStdin = new("--watch-stdin") { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
 
     public static RootCommand Create(Func<NodeOptions, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
         {
-            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile,
+            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile, TlsCert, TlsKey, TlsCa,
         };
         root.SetAction((parse, cancel) => run(Bind(parse), cancel));
         return root;
+    }
+
+    private static (string, string, string)? BindTls(ParseResult parse)
+    {
+        var (cert, key, ca) = (parse.GetValue(TlsCert), parse.GetValue(TlsKey), parse.GetValue(TlsCa));
+        if (cert is null && key is null && ca is null) return null;
+        if (cert is null || key is null || ca is null)
+            throw new ArgumentException("--tls-cert, --tls-key and --tls-ca go together");
+        foreach (var (option, path) in new[] { ("--tls-cert", cert), ("--tls-key", key), ("--tls-ca", ca) })
+            if (!File.Exists(path)) throw new ArgumentException($"{option}: no such file {Path.GetFullPath(path)}");
+        return (Path.GetFullPath(cert), Path.GetFullPath(key), Path.GetFullPath(ca));
     }
 
     /// <summary>Validates what the parser cannot (address form, duration); throws <see cref="ArgumentException"/> naming the option.</summary>
@@ -55,7 +69,8 @@ public static class NodeCommand
             parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
             parse.GetValue(RunId) ?? "", hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile),
             parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
-            parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null, parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null);
+            parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null, parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null,
+            BindTls(parse));
     }
 }
 

@@ -15,4 +15,5 @@ public sealed record NodeOptions(
     string LogLevel,
     bool WatchStdin,
     string? Db = null,
-    string? LockFile = null);
+    string? LockFile = null,
+    (string Cert, string Key, string Ca)? Tls = null);
