@@ -228,4 +228,39 @@ public sealed class FaultSpecs : IDisposable
             foreach (var client in idle) client.Dispose();
         }
     }
+
+    [Fact]
+    public async Task File_locking_switched_off_for_dotnet_leaves_the_flock_excluding_and_the_run_verified()
+    {
+        // .NET's own FileStream locking obeys this variable; the lock here is flock(2) on open(2) descriptors, and
+        // each node proves at start that it excludes.
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "30", "--nodes", "2", "--loops", "2"], stdout, stderr,
+            new Dictionary<string, string> { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" });
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal(30, l.GetProperty("counter").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_lock_file_deleted_while_held_is_detected_and_no_task_acts_under_a_lock_that_no_longer_guards_the_path()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--set", "lock.hold=1500ms"], stdout, stderr);
+        await LockHolder(stdout, stderr);
+        File.Delete(Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.lock"));
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(40));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("errors").EnumerateArray(), e => e.GetProperty("error").GetString()!.Contains("was deleted while held"));
+        Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
 }

@@ -75,7 +75,8 @@ public sealed class Workspace : IDisposable
     }
 
     /// <summary>Starts the orchestrator with these arguments (and --out in this workspace).</summary>
-    public Process Start(IEnumerable<string> arguments, StringBuilder stdout, StringBuilder stderr)
+    public Process Start(IEnumerable<string> arguments, StringBuilder stdout, StringBuilder stderr,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(OrchestratorPath)
         {
@@ -85,6 +86,7 @@ public sealed class Workspace : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--out");
         info.ArgumentList.Add(Runs);
