@@ -52,11 +52,11 @@ public sealed class TlsSpecs : IDisposable
         // The rogue node even trusts our CA and knows the token: only its own certificate is wrong.
         using var node = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "rogue",
             "--tls-cert", rogue.Cert, "--tls-key", rogue.Key, "--tls-ca", ca.Pem, "--join-timeout", "8s"], logs);
-        var result = await _workspace.Finish(process, stdout, stderr, TimeSpan.FromSeconds(40));
+        var result = await _workspace.Finish(process, stdout, stderr, TimeSpan.FromSeconds(60));
 
-        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.True(result.ExitCode == 3, result + "\nnode:\n" + logs);
         Assert.Contains("1 of 1 remote nodes", result.Root.GetProperty("abortReason").GetString());
-        Assert.True(node.WaitForExit(20_000), "the rogue node did not give up");
+        Assert.True(node.WaitForExit(40_000), "the rogue node did not give up");
         Assert.NotEqual(0, node.ExitCode);
     }
 

@@ -357,10 +357,44 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 _missing[task] = new TaskError(task, node.Id, "never released", Indeterminate: false);
         }
         var loop = _loop;
+        Enter("verifying", Verifying);
+        if (_releaseAtUs == 0)
+        {
+            // No task was released, so none can have counted: the loop's increments are zero. (Reading the store
+            // could race the loop's own reset and show the previous loop's count.)
+            _loopAbort = _loopAbort is null ? "no task was released, the counter was not read" : $"{_loopAbort}; no task was released, the counter was not read";
+            Self.Tell(new CounterRead(loop, 0));
+            return;
+        }
         var state = _state;
         Task.Run(() => state.AfterTasks(loop))
-            .PipeTo(Self, success: counter => new CounterRead(loop, counter), failure: e => new StoreFailed($"cannot read the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
-        Enter("verifying", Verifying);
+            .PipeTo(Self, success: counter => new CounterRead(loop, counter),
+                failure: e => new StoreFailed($"cannot read the counter in {_run.DbPath}: {e.GetBaseException().Message}{SuspectNodes()}"));
+    }
+
+    /// <summary>
+    /// When tasks gave up on the lock, the task that held it longer than the lock timeout (a paused or slow
+    /// holder), named from the reports.
+    /// </summary>
+    private string? LongHolder()
+    {
+        var gaveUp = _reports.Values.Count(r => r.Outcome == TaskOutcome.Failed && r.Error?.StartsWith("lock not acquired", StringComparison.Ordinal) == true);
+        if (gaveUp == 0) return null;
+        var longest = _reports.Values.Where(r => r.Phases.LockAcquiredUs > 0 && r.Phases.LockReleasedUs > 0)
+            .MaxBy(r => r.Phases.LockReleasedUs - r.Phases.LockAcquiredUs);
+        if (longest is null) return $"{gaveUp} tasks gave up on the lock; its holder never reported (see the silent or lost nodes)";
+        var heldMs = (longest.Phases.LockReleasedUs - longest.Phases.LockAcquiredUs) / 1000.0;
+        return heldMs < _settings.LockTimeout.TotalMilliseconds
+            ? null
+            : $"{gaveUp} tasks gave up on the lock while task {longest.TaskId} on {longest.NodeId} held it for {heldMs / 1000:0.###} s (longer than the lock timeout)";
+    }
+
+    /// <summary>Nodes lost or silent in this loop, which may hold the store: named when reading it fails.</summary>
+    private string SuspectNodes()
+    {
+        var suspects = _nodes.Values.Where(n => n.Lost is not null || n.TaskIds.Any(t => _missing.TryGetValue(t, out var e) && e.Indeterminate))
+            .Select(n => n.Id).ToList();
+        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {_loop}, one of which may hold the database: {string.Join(", ", suspects)})";
     }
 
     private void Verifying()
@@ -375,6 +409,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleCounter(CounterRead read)
     {
         var verification = LoopVerifier.Verify(ExpectedTasks, _reports.Values, _missing.Values, read.Counter, _loopAbort);
+        if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
             (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList());
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: counter {verification.Counter}, expected {verification.Expected}");

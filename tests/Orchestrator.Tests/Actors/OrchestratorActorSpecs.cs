@@ -187,6 +187,28 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_loop_cut_short_before_its_release_never_reads_a_stale_counter_as_a_violation()
+    {
+        // The store still holds an earlier count (its reset may not have happened yet when the node is lost).
+        _state.Counter = 12;
+        var orchestrator = StartOrchestrator();
+        JoinBoth(orchestrator);
+        _node1.ExpectMsg<PrepareLoop>(Wait);
+        _node2.ExpectMsg<PrepareLoop>(Wait);
+
+        Sys.Stop(_node2.Ref);
+        var outcome = await Outcome();
+
+        var loop = Assert.Single(outcome.Loops).Verification;
+        Assert.Equal(Verdict.Inconclusive, loop.Verdict);
+        Assert.Equal(Verdict.Inconclusive, outcome.Verdict);
+        Assert.Equal(0, loop.Counter);
+        Assert.Empty(loop.Collisions);
+        Assert.Contains(loop.Findings, f => f.Contains("no task was released"));
+        Assert.Contains(loop.Findings, f => f.Contains("node-2"));
+    }
+
+    [Fact]
     public async Task A_node_lost_after_the_release_makes_the_loop_inconclusive_with_its_tasks_indeterminate()
     {
         var orchestrator = StartOrchestrator();
