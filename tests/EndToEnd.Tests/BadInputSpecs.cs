@@ -41,4 +41,26 @@ public sealed class BadInputSpecs : IDisposable
         Assert.Contains(file, Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(Directory.Exists(_workspace.Runs));
     }
+
+    [Fact]
+    public async Task A_port_already_in_use_is_refused_naming_it()
+    {
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            var result = await _workspace.Run(TimeSpan.FromSeconds(30), "--port", port.ToString());
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(port.ToString(), line);
+            Assert.Contains("--port", line);
+            Assert.False(Directory.Exists(_workspace.Runs));
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
 }
