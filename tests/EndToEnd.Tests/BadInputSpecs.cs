@@ -63,4 +63,34 @@ public sealed class BadInputSpecs : IDisposable
             taken.Stop();
         }
     }
+
+    [Fact]
+    public async Task A_database_folder_that_cannot_be_written_is_refused_naming_it()
+    {
+        // Root ignores permission bits, not the immutable attribute: the folder is made unwritable for anyone.
+        var folder = Path.Combine(_workspace.Folder, "sealed");
+        Directory.CreateDirectory(folder);
+        Chattr("+i", folder);
+        try
+        {
+            var result = await _workspace.Run(TimeSpan.FromSeconds(30), "--db", Path.Combine(folder, "counter.db"));
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("actor-runner.db", line);
+            Assert.Contains(folder, line);
+            Assert.False(Directory.Exists(_workspace.Runs));
+        }
+        finally
+        {
+            Chattr("-i", folder);
+        }
+    }
+
+    private static void Chattr(string flag, string path)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path]);
+        chattr.WaitForExit();
+        Assert.True(chattr.ExitCode == 0, $"chattr {flag} {path} failed");
+    }
 }

@@ -263,4 +263,67 @@ public sealed class FaultSpecs : IDisposable
         Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
         Assert.Empty(_workspace.ProcessesStillRunning());
     }
+
+    [Fact]
+    public async Task A_node_killed_while_its_tasks_wait_for_the_lock_is_named_and_the_holders_work_stands()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--set", "lock.hold=1500ms"], stdout, stderr);
+        var holder = await LockHolder(stdout, stderr);
+        var holderNode = NodeIdOf(holder);
+        var waiter = Processes.Mentioning(_workspace.Folder).Single(pid => pid != orchestrator.Id && pid != holder);
+        var waiterNode = NodeIdOf(waiter);
+        Process.GetProcessById(waiter).Kill();
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains(waiterNode));
+        // The waiting node's tasks never held the lock; the holder's node finished both of its tasks.
+        Assert.Equal(2, loop.GetProperty("acknowledged").GetInt32());
+        Assert.All(loop.GetProperty("errors").EnumerateArray(), e => Assert.Equal(waiterNode, e.GetProperty("node").GetString()));
+        Assert.NotEqual(holderNode, waiterNode);
+        Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
+        AssertSound(result.RunFolder!);
+    }
+
+    [Fact]
+    public async Task A_holder_killed_inside_its_write_before_the_commit_counts_as_indeterminate_and_nothing_is_lost()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "2s"], stdout, stderr);
+        await BothNodesReady(stdout, stderr);
+        await Task.Delay(500); // the loop's reset is done; the release is still to come
+        var db = Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.db");
+        int holder;
+        using (var blocker = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            blocker.Open();
+            // Holding SQLite's write lock stops the first lock holder inside its UPDATE, before its commit.
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            holder = await LockHolder(stdout, stderr);
+            await Task.Delay(300);
+            Process.GetProcessById(holder).Kill();
+            transaction.Rollback();
+        }
+        var node = NodeIdOf(holder);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains(node));
+        var acknowledged = loop.GetProperty("acknowledged").GetInt32();
+        var indeterminate = loop.GetProperty("indeterminate").GetInt32();
+        Assert.True(indeterminate >= 1);
+        // Its write never landed: the counter is exactly what the others acknowledged, and that is within bounds.
+        Assert.Equal(acknowledged, loop.GetProperty("counter").GetInt64());
+        Assert.Equal(0, loop.GetProperty("lostUpdates").GetInt64());
+        AssertSound(result.RunFolder!);
+    }
 }
