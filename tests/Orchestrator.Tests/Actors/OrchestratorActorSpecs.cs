@@ -187,6 +187,38 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_late_report_from_an_earlier_loop_is_recognised_and_not_counted_in_the_next()
+    {
+        var orchestrator = Sys.ActorOf(OrchestratorActor.Props(_settings with { Loops = 2 }, _run, _state, _observer,
+            Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 0L), (_node1, "node-1", "task-2", 1L), (_node2, "node-2", "task-3", 2L), (_node2, "node-2", "task-4", 3L) })
+            ReportCommitted(orchestrator, node, id, task, observed);
+
+        // Loop 2: a report of loop 1 arrives late (a node paused, then resumed), before task-1's own loop-2 report.
+        foreach (var node in new[] { _node1, _node2 }) Assert.Equal(2, node.ExpectMsg<PrepareLoop>(Wait).Loop);
+        _node1.Send(orchestrator, new TasksReady(2, "node-1", WireClock.NowUs(), 0, 0));
+        _node2.Send(orchestrator, new TasksReady(2, "node-2", WireClock.NowUs(), 0, 0));
+        _node1.ExpectMsg<Release>(Wait);
+        _node2.ExpectMsg<Release>(Wait);
+        var now = WireClock.NowUs();
+        _node1.Send(orchestrator, new TaskReport(1, "task-1", "node-1", TaskOutcome.Committed, 7, 8,
+            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+        foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 3L), (_node1, "node-1", "task-2", 2L), (_node2, "node-2", "task-3", 1L), (_node2, "node-2", "task-4", 0L) })
+            node.Send(orchestrator, new TaskReport(2, task, id, TaskOutcome.Committed, observed, observed + 1,
+                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        var second = outcome.Loops[1];
+        Assert.Equal(3, second.Reports.Single(r => r.TaskId == "task-1").Observed);
+        Assert.All(second.Reports, r => Assert.Equal(2, r.Loop));
+    }
+
+    [Fact]
     public async Task A_loop_cut_short_before_its_release_never_reads_a_stale_counter_as_a_violation()
     {
         // The store still holds an earlier count (its reset may not have happened yet when the node is lost).
