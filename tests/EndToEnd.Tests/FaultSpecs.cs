@@ -168,6 +168,9 @@ public sealed class FaultSpecs : IDisposable
         return 0;
     }
 
+    private static long ResidentKb(int pid) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+
     private static void Signal(int pid, string signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
@@ -198,6 +201,7 @@ public sealed class FaultSpecs : IDisposable
         await BothNodesReady(stdout, stderr);
 
         var idle = new List<System.Net.Sockets.TcpClient>();
+        var rssBefore = ResidentKb(orchestrator.Id);
         try
         {
             foreach (var payload in new[]
@@ -217,6 +221,10 @@ public sealed class FaultSpecs : IDisposable
                 await client.ConnectAsync("127.0.0.1", port);
                 idle.Add(client);
             }
+
+            // Memory stays bounded: the huge length prefix is refused, not allocated (frames are capped at 1 MiB).
+            var rssAfter = ResidentKb(orchestrator.Id);
+            Assert.True(rssAfter - rssBefore < 64 * 1024, $"the orchestrator grew from {rssBefore} kB to {rssAfter} kB");
 
             var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
 
