@@ -52,34 +52,10 @@ HOLDER_SEARCH_S = 2.0     # how long to look for a lock holder in /proc/locks
 CONT_AFTER_S = 3.0        # a paused holder that is resumed gets SIGCONT this long after SIGSTOP
 
 
-# ---- processes (after bench/run.py) -------------------------------------------------------------------------
+# ---- processes ------------------------------------------------------------------------------------------------
 
-def proc_table():
-    """Every process: pid -> (ppid, pgrp, sid)."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode("utf-8", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        table[int(entry)] = (int(fields[1]), int(fields[2]), int(fields[3]))
-    return table
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
-    except OSError:
-        return ""
-
-
-def in_session(sid):
-    return sorted(pid for pid, (_, _, s) in proc_table().items() if s == sid)
+# The process helpers the benchmark already has (run.py runs nothing on import).
+from run import cmdline, in_session, kill_session, proc_table  # noqa: E402
 
 
 def run_processes(sid, out):
@@ -90,21 +66,6 @@ def run_processes(sid, out):
             found.add(pid)
     found.discard(os.getpid())
     return sorted(found)
-
-
-def kill_session(sid, grace_s=3.0):
-    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 2.0)):
-        try:
-            os.killpg(sid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-        for pid in in_session(sid):
-            signal_pid(pid, sig)
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline and in_session(sid):
-            time.sleep(0.05)
-        if not in_session(sid):
-            return
 
 
 def signal_pid(pid, sig):
