@@ -30,17 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-APPHOST = REPO / "src/Orchestrator/bin/Release/net10.0/ActorRunner.Orchestrator"
-NODE_NAME = "ActorRunner.TaskNode"
+# The repo's paths, the dotnet environment and the process helpers are the benchmark's (run.py runs nothing on import).
+from run import APPHOST, DOTNET_ENV, REPO, cmdline, in_session, kill_session, proc_table  # noqa: E402
 
-DOTNET_ENV = {
-    "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
-    "DOTNET_NOLOGO": "1",
-    "MSBUILDDISABLENODEREUSE": "1",
-    "DOTNET_CLI_USE_MSBUILD_SERVER": "0",
-    "UseSharedCompilation": "false",
-}
+NODE_NAME = "ActorRunner.TaskNode"
 
 RUN_OPTIONS = ["--tasks", "12", "--nodes", "3", "--loops", "4", "--continue-on-failure",
                "--set", "lock.hold=20ms", "--lock-timeout", "2s", "--set", "loop-timeout=3s",
@@ -54,8 +47,6 @@ CONT_AFTER_S = 3.0        # a paused holder that is resumed gets SIGCONT this lo
 
 # ---- processes ------------------------------------------------------------------------------------------------
 
-# The process helpers the benchmark already has (run.py runs nothing on import).
-from run import cmdline, in_session, kill_session, proc_table  # noqa: E402
 
 
 def run_processes(sid, out):

@@ -9,8 +9,7 @@ public sealed record RegisterNode(
     string NodeId,
     int Pid,
     string Host,
-    int ProtocolVersion,
-    long SentAtUs) : IRunnerMessage;
+    int ProtocolVersion) : IRunnerMessage;
 
 /// <summary>What a node needs to host its tasks.</summary>
 public sealed record NodeAccepted(
@@ -21,8 +20,7 @@ public sealed record NodeAccepted(
     string DbPath,
     long LockTimeoutMs,
     long LockHoldUs,
-    IReadOnlyList<string> TaskIds,
-    long OrchestratorNowUs) : IRunnerMessage;
+    IReadOnlyList<string> TaskIds) : IRunnerMessage;
 
 /// <summary>The orchestrator refuses a node; the node exits with the reason.</summary>
 public sealed record NodeRejected(string NodeId, string Reason) : IRunnerMessage;

@@ -18,10 +18,8 @@ public sealed class FaultSpecs : IDisposable
         var stderr = new StringBuilder();
         // A long release delay keeps every task parked at the barrier while we kill node-2.
         using var orchestrator = _workspace.Start(["--tasks", "10", "--nodes", "2", "--release-delay", "20s"], stdout, stderr);
-        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
-            $"nodes never joined:\n{stdout}\n{stderr}");
-        var node2 = Processes.Mentioning(_workspace.Folder)
-            .Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains("--node-id node-2 "));
+        await BothNodesReady(stdout, stderr);
+        var node2 = Processes.Mentioning(_workspace.Folder).Where(pid => pid != orchestrator.Id).Single(pid => NodeIdOf(pid) == "node-2");
         var killedAt = Stopwatch.StartNew();
         Process.GetProcessById(node2).Kill();
 

@@ -169,7 +169,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
         var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds, entry.TaskIds, WireClock.NowUs());
+            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds, entry.TaskIds);
         Sender.Tell(accepted);
         _timeline.Sent(accepted, entry.Id, null);
     }
@@ -467,9 +467,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         onLost(reason);
     }
 
+    /// <summary>Nodes measure their clock offset in any state, the last loop's aftermath included.</summary>
+    private void AnswerClockProbes() =>
+        Receive<ClockProbe>(probe => Sender.Tell(new ClockProbeReply(probe.NodeSentUs, WireClock.NowUs())));
+
     private void CommonHandlers()
     {
-        Receive<ClockProbe>(probe => Sender.Tell(new ClockProbeReply(probe.NodeSentUs, WireClock.NowUs())));
+        AnswerClockProbes();
         Receive<Interrupt>(_ =>
         {
             _interrupted = true;
@@ -521,7 +525,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (_nodes.TryGetValue(exited.NodeId, out var entry)) entry.ExitCode = exited.ExitCode;
         });
         Receive<Terminated>(_ => { });
-        Receive<ClockProbe>(probe => Sender.Tell(new ClockProbeReply(probe.NodeSentUs, WireClock.NowUs())));
+        AnswerClockProbes();
         Receive<TaskReport>(report => _log.Debug("Loop {Loop}: report of task {Task} after the run ended", report.Loop, report.TaskId));
         Receive<Interrupt>(_ => { });
         ReceiveAny(message => _log.Debug("{MessageType} while shutting down; ignored", message.GetType().Name));

@@ -67,7 +67,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private void Joining()
     {
         Receive<RegisterTick>(_ => _orchestratorSelection.Tell(new RegisterNode(_options.RunId, _options.Token, _options.NodeId,
-            Environment.ProcessId, _options.PublicHostname ?? _options.Hostname, Protocol.Version, WireClock.NowUs())));
+            Environment.ProcessId, _options.PublicHostname ?? _options.Hostname, Protocol.Version)));
         Receive<NodeAccepted>(HandleAccepted);
         Receive<NodeRejected>(rejected =>
         {

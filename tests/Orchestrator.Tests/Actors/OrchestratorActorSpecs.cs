@@ -61,7 +61,7 @@ public sealed class OrchestratorActorSpecs : TestKit
             Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
 
     private static RegisterNode Register(string nodeId, string runId = RunId, string token = Token, int version = Protocol.Version) =>
-        new(runId, token, nodeId, 1000 + nodeId.Length, "host-specs", version, WireClock.NowUs());
+        new(runId, token, nodeId, 1000 + nodeId.Length, "host-specs", version);
 
     private static void Join(IActorRef orchestrator, TestProbe node, string nodeId)
     {
@@ -104,6 +104,16 @@ public sealed class OrchestratorActorSpecs : TestKit
             new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
     }
 
+    /// <summary>All four tasks of loop 1 commit, having read these values (task-1 and task-2 on node-1, the rest on node-2).</summary>
+    private void ReportAll(IActorRef orchestrator, params long[] observed)
+    {
+        for (var i = 0; i < observed.Length; i++)
+        {
+            var (node, id) = i < 2 ? (_node1, "node-1") : (_node2, "node-2");
+            ReportCommitted(orchestrator, node, id, $"task-{i + 1}", observed[i]);
+        }
+    }
+
     private async Task<RunOutcome> Outcome() => await _done.Task.WaitAsync(OutcomeWithin);
 
     [Fact]
@@ -117,10 +127,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
-        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+        ReportAll(orchestrator, 0, 1, 2, 3);
 
         var outcome = await Outcome();
 
@@ -149,10 +156,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
         _state.Counter = 3;
-        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 1);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 2);
+        ReportAll(orchestrator, 0, 1, 1, 2);
 
         var outcome = await Outcome();
 
@@ -194,8 +198,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
-        foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 0L), (_node1, "node-1", "task-2", 1L), (_node2, "node-2", "task-3", 2L), (_node2, "node-2", "task-4", 3L) })
-            ReportCommitted(orchestrator, node, id, task, observed);
+        ReportAll(orchestrator, 0, 1, 2, 3);
 
         // Loop 2: a report of loop 1 arrives late (a node paused, then resumed), before task-1's own loop-2 report.
         foreach (var node in new[] { _node1, _node2 }) Assert.Equal(2, node.ExpectMsg<PrepareLoop>(Wait).Loop);
@@ -303,10 +306,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         latecomer.Send(orchestrator, Register("node-3"));
         Assert.Equal("the run has started", latecomer.ExpectMsg<NodeRejected>(Wait).Reason);
         _state.Counter = 4;
-        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+        ReportAll(orchestrator, 0, 1, 2, 3);
 
         var outcome = await Outcome();
 
@@ -325,10 +325,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         _node2.Send(orchestrator, new NodeReady("node-2", 2, 0, 0));
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
-        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
-        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+        ReportAll(orchestrator, 0, 1, 2, 3);
 
         var outcome = await Outcome();
 
