@@ -11,15 +11,27 @@ public sealed record RegisterNode(
     string Host,
     int ProtocolVersion) : IRunnerMessage;
 
-/// <summary>What a node needs to host its tasks.</summary>
+/// <summary>
+/// What a node needs to host its tasks: the lock, the scenario (a built-in name or "Namespace.Type, Assembly", its
+/// assembly's path on the orchestrator's machine, its settings section and values), and its tasks, whose indexes
+/// among all the run's tasks start at <paramref name="FirstTaskIndex"/>.
+/// </summary>
 public sealed record NodeAccepted(
     string RunId,
     string NodeId,
     string LockMode,
+    bool LockAppliedByScenario,
     string LockFile,
     string DbPath,
     long LockTimeoutMs,
     long LockHoldUs,
+    string Scenario,
+    string ScenarioAssembly,
+    string ScenarioSection,
+    IReadOnlyDictionary<string, string> ScenarioSettings,
+    int Tasks,
+    int Loops,
+    int FirstTaskIndex,
     IReadOnlyList<string> TaskIds) : IRunnerMessage;
 
 /// <summary>The orchestrator refuses a node; the node exits with the reason.</summary>

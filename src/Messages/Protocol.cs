@@ -7,7 +7,7 @@ public interface IRunnerMessage;
 public static class Protocol
 {
     /// <summary>Bumped whenever a message changes shape; nodes of another version are refused.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Name of the orchestrator's actor system (the node joins akka.tcp://actor-runner@host:port).</summary>
     public const string SystemName = "actor-runner";

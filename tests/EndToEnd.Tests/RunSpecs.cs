@@ -42,7 +42,7 @@ public sealed class RunSpecs : IDisposable
                 if (name != "orchestrator") Assert.Equal(name, e.RootElement.GetProperty("Node").GetString());
             });
         }
-        AssertNothingLeft(result);
+        _workspace.AssertNothingLeft(result);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class RunSpecs : IDisposable
             .Count(line => line.Contains("\"@mt\":\"Node {Node} registered from", StringComparison.Ordinal));
         Assert.Equal(4, registrations);
         Assert.Equal(4, result.Root.GetProperty("nodes").GetArrayLength());
-        AssertNothingLeft(result);
+        _workspace.AssertNothingLeft(result);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class RunSpecs : IDisposable
             Assert.All(tasks, t => Assert.StartsWith("task-", t));
         }
         Assert.Contains("violated", result.Stdout);
-        AssertNothingLeft(result);
+        _workspace.AssertNothingLeft(result);
     }
 
     [Theory]
@@ -97,13 +97,6 @@ public sealed class RunSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(mode, result.Root.GetProperty("settings").GetProperty("lockMode").GetString());
         Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal(30, l.GetProperty("counter").GetInt64()));
-        AssertNothingLeft(result);
-    }
-
-    private void AssertNothingLeft(RunResult result)
-    {
-        foreach (var node in result.Root.GetProperty("nodes").EnumerateArray())
-            Assert.False(Processes.IsAlive(node.GetProperty("pid").GetInt32()), $"node {node.GetProperty("id")} outlived the run");
-        Assert.Empty(_workspace.ProcessesStillRunning());
+        _workspace.AssertNothingLeft(result);
     }
 }

@@ -132,6 +132,14 @@ public sealed class Workspace : IDisposable
     /// <summary>Processes whose command line mentions this workspace (the nodes pass their log path in it).</summary>
     public IReadOnlyList<int> ProcessesStillRunning() => Processes.Mentioning(Folder);
 
+    /// <summary>No node of the run, and no process started in this workspace, outlived the run.</summary>
+    public void AssertNothingLeft(RunResult result)
+    {
+        foreach (var node in result.Root.GetProperty("nodes").EnumerateArray())
+            Assert.False(Processes.IsAlive(node.GetProperty("pid").GetInt32()), $"node {node.GetProperty("id")} outlived the run");
+        Assert.Empty(ProcessesStillRunning());
+    }
+
     public void Dispose()
     {
         foreach (var pid in ProcessesStillRunning())

@@ -17,23 +17,24 @@ namespace ActorRunner.Orchestrator.Actors;
 /// </summary>
 public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 {
-    public static Props Props(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
+    public static Props Props(RunSettings settings, RunContext run, ScenarioSteps scenario, IRunObserver observer,
         Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase? phase = null) =>
-        Akka.Actor.Props.Create(() => new OrchestratorActor(settings, run, state, observer, launcherProps, done, phase ?? new RunPhase()));
+        Akka.Actor.Props.Create(() => new OrchestratorActor(settings, run, scenario, observer, launcherProps, done, phase ?? new RunPhase()));
 
     /// <summary>Stop the run in an orderly way (SIGINT, SIGTERM).</summary>
     public sealed class Interrupt { public static readonly Interrupt Instance = new(); }
 
     private sealed record LoopPrepared(int Loop);
-    private sealed record CounterRead(int Loop, long Counter);
+    private sealed record LoopJudged(int Loop, LoopVerification Verification);
     private sealed record StoreFailed(string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
     private sealed record BarrierTimedOut(int Loop);
     private sealed record LoopTimedOut(int Loop);
 
-    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds)
+    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex)
     {
         public string Id { get; } = id;
+        public int FirstTaskIndex { get; } = firstTaskIndex;
         public bool Local { get; } = local;
         public IReadOnlyList<string> TaskIds { get; } = taskIds;
         public IActorRef? Ref { get; set; }
@@ -50,13 +51,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RunSettings _settings;
     private readonly RunContext _run;
-    private readonly IScenarioState _state;
+    private readonly ScenarioSteps _scenario;
     private readonly IRunObserver _observer;
     private readonly TaskCompletionSource<RunOutcome> _done;
     private readonly IActorRef _launcher;
     private readonly IActorRef _lock;
     private readonly Dictionary<string, NodeEntry> _nodes = new();
-    private readonly Queue<IReadOnlyList<string>> _remoteSlots = new();
+    private readonly Queue<(IReadOnlyList<string> Tasks, int First)> _remoteSlots = new();
     private readonly List<LoopRecord> _loops = new();
     private readonly long _startedUs = WireClock.NowUs();
     private readonly TimelineRecorder _timeline;
@@ -76,14 +77,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private readonly RunPhase _phase;
 
-    public OrchestratorActor(RunSettings settings, RunContext run, IScenarioState state, IRunObserver observer,
+    public OrchestratorActor(RunSettings settings, RunContext run, ScenarioSteps scenario, IRunObserver observer,
         Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase phase)
     {
         _phase = phase;
         _phase.Enter("joining", 0);
         _settings = settings;
         _run = run;
-        _state = state;
+        _scenario = scenario;
         _observer = observer;
         _done = done;
         _timeline = new TimelineRecorder(run.ProcessStartUs, e =>
@@ -96,12 +97,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
 
         var slots = settings.TaskSlots();
+        var firsts = slots.Select((_, i) => slots.Take(i).Sum(slot => slot.Count)).ToList();
         for (var i = 0; i < settings.Nodes; i++)
         {
             var id = $"node-{i + 1}";
-            _nodes[id] = new NodeEntry(id, local: true, slots[i]);
+            _nodes[id] = new NodeEntry(id, local: true, slots[i], firsts[i]);
         }
-        foreach (var slot in slots.Skip(settings.Nodes)) _remoteSlots.Enqueue(slot);
+        for (var i = settings.Nodes; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
         Joining();
     }
 
@@ -118,8 +120,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var address = Address.ToString();
         _observer.RunStarting(_settings, _run, address);
         _timeline.Note("run-started", null, address);
-        _log.Info("Run {RunId} starts: {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
-            new object[] { _run.RunId, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
+        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
+            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
         var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
         [
             "--orchestrator", address,
@@ -131,6 +133,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             "--log-file", Path.Combine(_run.LogsFolder, n.Id + ".clef"),
             "--log-level", _settings.LogLevel,
             "--watch-stdin",
+            .. (_settings.ScenarioAssembly.Length > 0 ? new[] { "--scenario-assembly", _settings.ScenarioAssembly } : []),
             .. (_settings.Tls ? new[] { "--tls-cert", _settings.TlsCert, "--tls-key", _settings.TlsKey, "--tls-ca", _settings.TlsCa } : []),
         ])).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
@@ -168,8 +171,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
-        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds, entry.TaskIds);
+        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _settings.LockAppliedByScenario, _run.LockFile, _run.DbPath,
+            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds,
+            _settings.Scenario, _settings.ScenarioAssembly, _settings.ScenarioSection, _settings.ScenarioSettings,
+            _settings.Tasks, _settings.Loops, entry.FirstTaskIndex, entry.TaskIds);
         Sender.Tell(accepted);
         _timeline.Sent(accepted, entry.Id, null);
     }
@@ -191,7 +196,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return null;
         }
         if (_remoteSlots.Count == 0) return "the run expects no more nodes";
-        entry = new NodeEntry(register.NodeId, local: false, _remoteSlots.Dequeue());
+        var (tasks, first) = _remoteSlots.Dequeue();
+        entry = new NodeEntry(register.NodeId, local: false, tasks, first);
         _nodes[entry.Id] = entry;
         return null;
     }
@@ -231,10 +237,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _missing.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
-        _log.Debug("Loop {Loop}: resetting the counter", loop);
-        var state = _state;
-        Task.Run(() => state.BeforeTasks(loop))
-            .PipeTo(Self, success: () => new LoopPrepared(loop), failure: e => new StoreFailed($"cannot reset the counter in {_run.DbPath}: {e.GetBaseException().Message}"));
+        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop", loop, _scenario.Name);
+        var scenario = _scenario;
+        Task.Run(() => scenario.BeforeTasks(loop))
+            .PipeTo(Self, success: () => new LoopPrepared(loop),
+                failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
         Enter("preparing", Preparing);
     }
 
@@ -358,18 +365,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         }
         var loop = _loop;
         Enter("verifying", Verifying);
-        if (_releaseAtUs == 0)
-        {
-            // No task was released, so none can have counted: the loop's increments are zero. (Reading the store
-            // could race the loop's own reset and show the previous loop's count.)
-            _loopAbort = _loopAbort is null ? "no task was released, the counter was not read" : $"{_loopAbort}; no task was released, the counter was not read";
-            Self.Tell(new CounterRead(loop, 0));
-            return;
-        }
-        var state = _state;
-        Task.Run(() => state.AfterTasks(loop))
-            .PipeTo(Self, success: counter => new CounterRead(loop, counter),
-                failure: e => new StoreFailed($"cannot read the counter in {_run.DbPath}: {e.GetBaseException().Message}{SuspectNodes()}"));
+        // No task released: none can have acted, so the outcome is not read (reading the store could race the
+        // loop's own reset and show the previous loop's outcome).
+        var read = _releaseAtUs != 0;
+        if (!read)
+            _loopAbort = _loopAbort is null ? "no task was released, the outcome was not read" : $"{_loopAbort}; no task was released, the outcome was not read";
+        var (scenario, expected, reports, missing, abort) = (_scenario, ExpectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), _loopAbort);
+        var suspects = SuspectNodes();
+        Task.Run(() => scenario.EndLoop(loop, expected, reports, missing, abort, read))
+            .PipeTo(Self, success: verification => new LoopJudged(loop, verification),
+                failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
     }
 
     /// <summary>
@@ -394,29 +399,29 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var suspects = _nodes.Values.Where(n => n.Lost is not null || n.TaskIds.Any(t => _missing.TryGetValue(t, out var e) && e.Indeterminate))
             .Select(n => n.Id).ToList();
-        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {_loop}, one of which may hold the database: {string.Join(", ", suspects)})";
+        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {_loop}, one of which may hold the store: {string.Join(", ", suspects)})";
     }
 
     private void Verifying()
     {
-        Receive<CounterRead>(HandleCounter);
+        Receive<LoopJudged>(HandleJudged);
         Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<TaskReport>(HandleReport);
         NodeLossHandlers(_ => { });
         CommonHandlers();
     }
 
-    private void HandleCounter(CounterRead read)
+    private void HandleJudged(LoopJudged read)
     {
-        var verification = LoopVerifier.Verify(ExpectedTasks, _reports.Values, _missing.Values, read.Counter, _loopAbort);
+        var verification = read.Verification;
         if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
             (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList());
-        _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: counter {verification.Counter}, expected {verification.Expected}");
+        _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         _loops.Add(record);
         _observer.LoopDone(record);
-        _log.Info("Loop {Loop} of {Loops}: counter {Counter}, expected {Expected}, {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
-            new object[] { read.Loop, _settings.Loops, verification.Counter, verification.Expected, verification.Verdict.Name(),
+        _log.Info("Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
+            new object[] { read.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
             Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
         // The console shows the findings already (ConsoleReporter); the log file keeps every one.
         foreach (var finding in verification.Findings)

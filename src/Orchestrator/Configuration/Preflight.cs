@@ -36,10 +36,10 @@ public static class Preflight
     /// <summary>Warnings that do not stop a run: what a user should know before trusting its result.</summary>
     public static IEnumerable<string> Warnings(RunSettings settings)
     {
-        if (settings.RemoteNodes > 0 && settings.LockMode == LockMode.File)
+        if (settings.RemoteNodes > 0 && settings.LockMode == LockModes.File)
             yield return "remote nodes with --lock file: the lock file (and the database) must be one file every machine reaches, " +
                          "and flock over NFS is emulated with fcntl locks; --lock orchestrator needs no shared file system";
-        if (settings.RemoteNodes > 0 && settings.Db.Length == 0)
+        if (settings.RemoteNodes > 0 && settings.Db.Length == 0 && settings.Scenario == Scenarios.ScenarioCatalog.Default)
             yield return "remote nodes with the database in the run folder: give --db a path every machine reaches (or each node its own with the node's --db)";
     }
 

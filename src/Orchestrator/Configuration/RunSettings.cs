@@ -1,11 +1,13 @@
 namespace ActorRunner.Orchestrator.Configuration;
 
-public enum LockMode
+/// <summary>The lock modes the runner itself applies around every task's critical action, whatever the scenario.</summary>
+public static class LockModes
 {
-    File,
-    None,
-    Orchestrator,
-    Sqlite,
+    public const string File = "file";
+    public const string None = "none";
+    public const string Orchestrator = "orchestrator";
+
+    public static readonly IReadOnlyList<string> Runner = [File, None, Orchestrator];
 }
 
 /// <summary>Every effective setting of a run, parsed and validated before anything starts.</summary>
@@ -21,7 +23,8 @@ public sealed record RunSettings
     public required bool ContinueOnFailure { get; init; }
     public required TimeSpan ReleaseDelay { get; init; }
     public required TimeSpan ReleaseLead { get; init; }
-    public required LockMode LockMode { get; init; }
+    /// <summary>One of <see cref="LockModes.Runner"/>, or one the scenario applies itself (sqlite, postgres-advisory).</summary>
+    public required string LockMode { get; init; }
     public required TimeSpan LockTimeout { get; init; }
     /// <summary>Extra time a task keeps the lock after its write.</summary>
     public required TimeSpan LockHold { get; init; }
@@ -55,7 +58,20 @@ public sealed record RunSettings
 
     /// <summary>The lock mode as the wire and the HOCON files spell it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string LockModeName => LockMode.ToString().ToLowerInvariant();
+    public string LockModeName => LockMode;
+
+    /// <summary>Whether the scenario applies the lock mode itself (in its transaction), so the runner takes none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool LockAppliedByScenario => !LockModes.Runner.Contains(LockMode);
+
+    /// <summary>The scenario: a built-in name or "Namespace.Type, Assembly".</summary>
+    public required string Scenario { get; init; }
+    /// <summary>The user's scenario assembly (full path), empty for a built-in.</summary>
+    public required string ScenarioAssembly { get; init; }
+    /// <summary>The scenario's section (e.g. actor-runner.postgres), or empty.</summary>
+    public required string ScenarioSection { get; init; }
+    /// <summary>The scenario's own settings, every key of its section with its effective value.</summary>
+    public required IReadOnlyDictionary<string, string> ScenarioSettings { get; init; }
 
     /// <summary>Task ids of each node slot, local slots first: tasks spread evenly, in order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> TaskSlots()

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Configuration;
 
@@ -62,16 +63,96 @@ public static class SettingsLoader
     public static IEnumerable<Layer> FromOptions(IReadOnlyDictionary<string, (string Option, object Value)> values) =>
         values.Select(kv => new Layer(kv.Value.Option, Parse($"{Root}.{kv.Key} = {Hocon(kv.Value.Value)}", kv.Value.Option)));
 
-    /// <summary>Merges the layers over the defaults, checks every key and value, and returns the settings.</summary>
-    public static (RunSettings Settings, Config Akka) Load(IReadOnlyList<Layer> layers)
+    /// <summary>
+    /// Merges the layers over the defaults (the scenario's own defaults below them all), checks every key and
+    /// value, and returns the settings with the scenario they name, loaded and validated.
+    /// </summary>
+    public static (RunSettings Settings, Config Akka, Scenario Scenario) Load(IReadOnlyList<Layer> layers)
     {
-        foreach (var layer in layers) CheckKeys(layer);
         var merged = Defaults;
         foreach (var layer in layers) merged = layer.Config.WithFallback(merged);
         var reader = new Reader(merged, layers);
-        var settings = Validate(reader);
+        var (scenario, name, assembly) = LoadScenario(reader);
+        var sections = ScenarioCatalog.BuiltInScenarios.Select(b => b.Scenario).Append(scenario).Where(s => s.SettingsSection is not null).ToList();
+        var known = KnownKeys.Value.ToHashSet();
+        foreach (var s in sections)
+        foreach (var key in s.DefaultSettings.Keys)
+            known.Add($"{Root}.{s.SettingsSection}.{key}");
+        foreach (var layer in layers) CheckKeys(layer, known);
+
+        var settings = Validate(reader) with
+        {
+            Scenario = name,
+            ScenarioAssembly = assembly,
+            ScenarioSection = scenario.SettingsSection is null ? "" : $"{Root}.{scenario.SettingsSection}",
+            ScenarioSettings = SectionValues(merged, scenario),
+        };
+        settings = settings with { LockMode = CheckLockMode(settings.LockMode, name, scenario, reader) };
+        try
+        {
+            scenario.Validate(ScenarioRunOf(settings, "", ""));
+        }
+        catch (ScenarioSettingsException e)
+        {
+            throw new SettingsError(e.Message);
+        }
         var akka = layers.Where(l => l.Config.HasPath("akka")).Aggregate(Config.Empty, (acc, l) => l.Config.WithFallback(acc));
-        return (settings, akka);
+        return (settings, akka, scenario);
+    }
+
+    /// <summary>What the scenario sees of the run (the orchestrator's paths; a node puts in its own).</summary>
+    public static ScenarioRun ScenarioRunOf(RunSettings settings, string runId, string dbPath) =>
+        new(runId, settings.Scenario, settings.Tasks, settings.Loops,
+            new LockInfo(settings.LockMode, settings.LockTimeout, settings.LockAppliedByScenario), dbPath,
+            new ScenarioSection(settings.ScenarioSection.Length > 0 ? settings.ScenarioSection : Root, settings.ScenarioSettings));
+
+    private static (Scenario Scenario, string Name, string Assembly) LoadScenario(Reader r)
+    {
+        var name = r.String("scenario").Trim();
+        var assembly = r.String("scenario-assembly").Trim();
+        try
+        {
+            var scenario = ScenarioCatalog.Create(name, assembly);
+            if (scenario.SettingsSection is { } section && !ScenarioCatalog.IsBuiltIn(name))
+            {
+                var taken = KnownKeys.Value.Any(k => k == $"{Root}.{section}" || k.StartsWith($"{Root}.{section}.", StringComparison.Ordinal))
+                            || ScenarioCatalog.BuiltInScenarios.Any(b => b.Scenario.SettingsSection == section);
+                if (taken || section.Length == 0 || section.Contains('.'))
+                    throw new ScenarioLoadException($"'{name}': its settings section '{section}' must be one plain name that no setting of the runner uses");
+            }
+            return (scenario, name, assembly.Length > 0 ? Path.GetFullPath(assembly) : "");
+        }
+        catch (ScenarioLoadException e)
+        {
+            throw new SettingsError($"{r.NameOf("scenario")}: {e.Message}");
+        }
+    }
+
+    /// <summary>The runner's lock modes, or one the scenario applies itself.</summary>
+    private static string CheckLockMode(string mode, string scenarioName, Scenario scenario, Reader r)
+    {
+        mode = mode.ToLowerInvariant();
+        if (LockModes.Runner.Contains(mode) || scenario.OwnLockModes.Contains(mode)) return mode;
+        var modes = string.Join(", ", LockModes.Runner.Concat(scenario.OwnLockModes));
+        var owner = ScenarioCatalog.BuiltInScenarios.FirstOrDefault(b => b.Scenario.OwnLockModes.Contains(mode)).Name;
+        var whose = owner is null ? "" : $" ('{mode}' is applied by the scenario {owner})";
+        throw new SettingsError($"{r.NameOf("lock.mode")}: '{mode}' is not one of {modes}, the modes of scenario {scenarioName}{whose}");
+    }
+
+    /// <summary>Every key of the scenario's section: its defaults, overridden by the layers.</summary>
+    private static IReadOnlyDictionary<string, string> SectionValues(Config merged, Scenario scenario)
+    {
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (scenario.SettingsSection is not { } section) return values;
+        foreach (var (key, value) in scenario.DefaultSettings)
+        {
+            var path = $"{Root}.{section}.{key}";
+            var given = merged.HasPath(path) ? merged.GetValue(path) : null;
+            if (given is not null && (given.IsObject() || given.IsArray()))
+                throw new SettingsError($"{path}: must be a single value");
+            values[key] = given?.GetString() ?? value;
+        }
+        return values;
     }
 
     private static RunSettings Validate(Reader r)
@@ -109,15 +190,6 @@ public static class SettingsLoader
         if (!LogLevels.Contains(logLevel))
             throw new SettingsError($"actor-runner.log-level: '{logLevel}' is not one of {string.Join(", ", LogLevels)}");
 
-        var lockMode = r.String("lock.mode").ToLowerInvariant() switch
-        {
-            "file" => LockMode.File,
-            "none" => LockMode.None,
-            "orchestrator" => LockMode.Orchestrator,
-            "sqlite" => LockMode.Sqlite,
-            var other => throw new SettingsError($"actor-runner.lock.mode: '{other}' is not one of file, none, orchestrator, sqlite"),
-        };
-
         var tls = new[] { "remote.tls.cert", "remote.tls.key", "remote.tls.ca" }.Select(k => (Key: k, Path: r.String(k))).ToList();
         if (tls.Any(t => t.Path.Length > 0))
         {
@@ -149,7 +221,11 @@ public static class SettingsLoader
             ContinueOnFailure = r.Bool("continue-on-failure"),
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
             ReleaseLead = r.Duration("release-lead", allowZero: true),
-            LockMode = lockMode,
+            LockMode = r.String("lock.mode").ToLowerInvariant(),
+            Scenario = "",
+            ScenarioAssembly = "",
+            ScenarioSection = "",
+            ScenarioSettings = new Dictionary<string, string>(),
             LockTimeout = r.Duration("lock.timeout"),
             LockHold = r.Duration("lock.hold", allowZero: true),
             LockFile = r.String("lock.file"),
@@ -175,19 +251,19 @@ public static class SettingsLoader
     public static bool IsLoopback(string host) =>
         host == "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
-    private static void CheckKeys(Layer layer)
+    private static void CheckKeys(Layer layer, IReadOnlySet<string> known)
     {
         foreach (var key in Leaves(layer.Config))
         {
             if (key.StartsWith("akka.", StringComparison.Ordinal)) continue;
-            if (!KnownKeys.Value.Contains(key))
-                throw new SettingsError($"{layer.Source}: unknown key '{key}'{Suggest(key)}");
+            if (!known.Contains(key))
+                throw new SettingsError($"{layer.Source}: unknown key '{key}'{Suggest(key, known)}");
         }
     }
 
-    private static string Suggest(string key)
+    private static string Suggest(string key, IReadOnlySet<string> known)
     {
-        var best = KnownKeys.Value.MinBy(k => Distance(k, key));
+        var best = known.MinBy(k => Distance(k, key));
         return best is not null && Distance(best, key) <= 3 ? $" (did you mean '{best}'?)" : "";
     }
 
@@ -249,6 +325,8 @@ public static class SettingsLoader
     /// <summary>Typed reads that name the key (and the layer that set it) when a value is wrong.</summary>
     private sealed class Reader(Config config, IReadOnlyList<Layer> layers)
     {
+        public string NameOf(string key) => Name(key);
+
         private string Name(string key)
         {
             var full = $"{Root}.{key}";

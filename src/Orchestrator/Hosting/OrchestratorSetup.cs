@@ -4,7 +4,7 @@ using ActorRunner.Messages.Serialization;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Launching;
-using ActorRunner.Scenarios;
+using ActorRunner.Orchestrator.Verification;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -47,11 +47,11 @@ public static class OrchestratorSetup
 
     /// <summary>The orchestrator actor (with its lock actor and node launcher as children).</summary>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder akka, RunSettings settings, RunContext run,
-        IScenarioState state, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done, RunPhase phase) =>
+        ScenarioSteps scenario, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done, RunPhase phase) =>
         akka.WithActors((system, registry) =>
         {
             var orchestrator = system.ActorOf(
-                OrchestratorActor.Props(settings, run, state, observer, NodeLauncher.Props(nodeProgram), done, phase),
+                OrchestratorActor.Props(settings, run, scenario, observer, NodeLauncher.Props(nodeProgram), done, phase),
                 Protocol.OrchestratorActorName);
             registry.Register<OrchestratorActor>(orchestrator);
         });

@@ -8,7 +8,9 @@ using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Launching;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
-using ActorRunner.Scenarios.SqliteCounter;
+using ActorRunner.Orchestrator.Verification;
+using ActorRunner.Scenarios;
+using Serilog.Extensions.Logging;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,7 @@ public static class RunHost
     public static async Task<int> RunAsync(RunRequest request)
     {
         RunSettings settings;
+        Scenario scenario;
         Akka.Configuration.Config userAkka;
         NodeProgram nodeProgram;
         try
@@ -32,7 +35,7 @@ public static class RunHost
             if (request.ConfigFile is not null) layers.Add(SettingsLoader.FromFile(request.ConfigFile));
             layers.AddRange(request.Assignments.Select(SettingsLoader.FromAssignment));
             layers.AddRange(SettingsLoader.FromOptions(request.Options));
-            (settings, userAkka) = SettingsLoader.Load(layers);
+            (settings, userAkka, scenario) = SettingsLoader.Load(layers);
             Preflight.Check(settings);
             nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);
         }
@@ -46,15 +49,17 @@ public static class RunHost
         var run = CreateRun(settings);
         var phase = new RunPhase();
         using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);
-        var state = new CounterState(run.DbPath, settings.LockTimeout);
+        var steps = new ScenarioSteps(scenario, SettingsLoader.ScenarioRunOf(settings, run.RunId, run.DbPath),
+            new SerilogLoggerFactory(logger).CreateLogger("ActorRunner.Scenario"));
         try
         {
-            state.Prepare();
+            steps.BeforeRun();
         }
         catch (Exception e)
         {
-            logger.Error(e, "Cannot prepare the counter database {DbPath}", run.DbPath);
-            return Fail(ExitCode.Inconclusive, $"cannot prepare the database {run.DbPath}: {e.GetBaseException().Message}");
+            logger.Error(e, "Scenario {Scenario} could not prepare the run (BeforeRun)", settings.Scenario);
+            var what = settings.Scenario == ScenarioCatalog.Default ? $"cannot prepare the database {run.DbPath}" : $"scenario {settings.Scenario} could not prepare the run";
+            return Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.GetBaseException().Message)}");
         }
 
         var console = ConsoleReporter.ForStandardOutput();
@@ -64,7 +69,7 @@ public static class RunHost
         builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
         builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
             .WithRunnerRemoting(settings, userAkka)
-            .WithOrchestrator(settings, run, state, console, nodeProgram, done, phase));
+            .WithOrchestrator(settings, run, steps, console, nodeProgram, done, phase));
 
         using var host = builder.Build();
         try
@@ -141,7 +146,7 @@ public static class RunHost
     /// </summary>
     private static void WarnIfTheLockTimeoutIsShort(RunSettings settings)
     {
-        if (settings.LockMode == LockMode.None) return;
+        if (settings.LockMode == LockModes.None) return;
         var queue = TimeSpan.FromSeconds(settings.Tasks / 400.0);
         if (queue > settings.LockTimeout)
             Console.Error.WriteLine($"actor-runner: warning: {settings.Tasks} tasks queue for one lock; the last may wait about " +
@@ -169,6 +174,8 @@ public static class RunHost
             logs,
             processStart.ToUnixTimeMilliseconds() * 1000);
     }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static int Fail(ExitCode code, string message)
     {

@@ -9,6 +9,8 @@ namespace ActorRunner.Orchestrator.Reporting;
 /// <summary>What a person sees: progress, one verdict line per loop, a summary. Colour only on a terminal.</summary>
 public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
 {
+    private RunSettings settings = null!;
+
     public static ConsoleReporter ForStandardOutput()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -25,10 +27,11 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
 
     public void RunStarting(RunSettings settings, RunContext run, string address)
     {
+        this.settings = settings;
         var layout = settings.RemoteNodes > 0
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
-        Line($"ActorRunner run {run.RunId}: {settings.Tasks} tasks on {layout}, {settings.Loops} loop(s), lock {settings.LockModeName}");
+        Line($"ActorRunner run {run.RunId}: {settings.Scenario}, {settings.Tasks} tasks on {layout}, {settings.Loops} loop(s), lock {settings.LockModeName}");
         Line($"orchestrator at {address}; run folder {run.RunFolder}");
     }
 
@@ -39,10 +42,13 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
     {
         var v = loop.Verification;
         var colour = v.Verdict switch { Verdict.Verified => "green", Verdict.Violated => "red", _ => "yellow" };
-        var extra = v.Verdict == Verdict.Violated && v.LostUpdates > 0 ? $", {v.LostUpdates} lost updates, {v.Collisions.Count} collisions" : "";
-        var text = $"loop {loop.Loop}/{loop.Loops}: counter = {v.Counter}, expected {v.Expected}, {v.Verdict.Name()}{extra} " +
+        var extra = v.Verdict != Verdict.Violated ? ""
+            : v.LostUpdates > 0 ? $", {v.LostUpdates} lost updates, {v.Collisions.Count} collisions"
+            : v.Collisions.Count > 0 ? $", {v.Collisions.Count} collisions" : "";
+        var rate = settings.Scenario == Scenarios.ScenarioCatalog.Default ? "increments/s" : "critical sections/s";
+        var text = $"loop {loop.Loop}/{loop.Loops}: {v.Outcome.Summary}, {v.Verdict.Name()}{extra} " +
                    $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, first per node {loop.Timings.FirstResumeSpreadMs:0.###} ms, " +
-                   $"{loop.Timings.CriticalSectionsPerSecond:0} increments/s)";
+                   $"{loop.Timings.CriticalSectionsPerSecond:0} {rate})";
         console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
         foreach (var finding in v.Findings.Take(5)) Line($"  {finding}");
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Verification;
+using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Reporting;
 
@@ -34,6 +35,9 @@ public sealed record RunReport(
         int Number,
         int Expected,
         long Counter,
+        string Outcome,
+        IReadOnlyDictionary<string, long>? Counts,
+        IReadOnlyDictionary<string, long> Figures,
         string Verdict,
         int Acknowledged,
         long LostUpdates,
@@ -70,10 +74,11 @@ public sealed record RunReport(
             DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
             new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
-            settings with { Token = settings.Token.Length > 0 ? "(set)" : "" },
+            settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
             outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
                 n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0)).ToList(),
-            outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Verdict.Name(),
+            outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Outcome.Summary,
+                l.Verification.Outcome.Counts, l.Verification.Figures, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
@@ -86,6 +91,12 @@ public sealed record RunReport(
         tasks > Environment.ProcessorCount
             ? $"{tasks} tasks on {Environment.ProcessorCount} cores: at most {Environment.ProcessorCount} can resume at the same instant; the spread is bounded by the time the cores take to wake every task thread (firstResumeSpreadMs: the spread of each node's first task)"
             : null;
+
+    /// <summary>Passwords in scenario settings (a connection string's Password=...) are not written to the report.</summary>
+    public static IReadOnlyDictionary<string, string> WithoutSecrets(IReadOnlyDictionary<string, string> values) =>
+        values.ToDictionary(kv => kv.Key, kv => kv.Key.Contains("password", StringComparison.OrdinalIgnoreCase)
+            ? "(set)"
+            : System.Text.RegularExpressions.Regex.Replace(kv.Value, @"(?i)\b(password|pwd)\s*=\s*[^;]*", "$1=(set)"));
 
     private static Percentiles Round(Percentiles p) => new(Math.Round(p.P50, 3), Math.Round(p.P99, 3), Math.Round(p.Max, 3));
 

@@ -1,90 +1,78 @@
 using ActorRunner.Messages;
+using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Verification;
-
-/// <summary>Two or more tasks that read the same value and all committed: every one but one update was lost.</summary>
-public sealed record Collision(long Observed, IReadOnlyList<string> Tasks);
 
 /// <summary>A task that did not finish cleanly, and what is known of it.</summary>
 public sealed record TaskError(string Task, string Node, string Error, bool Indeterminate);
 
-/// <summary>What the counter and the tasks' reports say about one loop.</summary>
+/// <summary>What the scenario's outcome and judgement, and the tasks' reports, say about one loop.</summary>
 public sealed record LoopVerification(
     Verdict Verdict,
     int Expected,
-    long Counter,
+    ScenarioOutcome Outcome,
     int Acknowledged,
     int Indeterminate,
-    long LostUpdates,
     IReadOnlyList<Collision> Collisions,
     IReadOnlyList<TaskError> Errors,
-    IReadOnlyList<string> Findings);
+    IReadOnlyList<string> Findings,
+    IReadOnlyDictionary<string, long> Figures)
+{
+    /// <summary>The outcome's headline value (the counter, the rows).</summary>
+    public long Counter => Outcome.Value;
+
+    /// <summary>The counter's lost updates (0 for scenarios that count none).</summary>
+    public long LostUpdates => Figures.TryGetValue("lostUpdates", out var lost) ? lost : 0;
+}
 
 /// <summary>
-/// The loop's invariant. With T tasks the counter must be T, and the values the tasks read must be exactly
-/// 0..T-1, each once. A task whose write may or may not have landed is indeterminate: the counter must then lie
-/// between the acknowledged increments and those plus the indeterminate ones, and the loop is never verified.
+/// The runner's half of a loop's verdict; the scenario's <see cref="Scenario.ResultOk"/> is the other. Every finding
+/// of the scenario makes the loop violated; without one, a loop where any task did not finish, or that was cut
+/// short, is inconclusive; otherwise it is verified.
 /// </summary>
 public static class LoopVerifier
 {
+    /// <summary>Every task's result as the scenario sees it: the reports, then the tasks without one.</summary>
+    public static IReadOnlyList<TaskResult> Results(IReadOnlyCollection<TaskReport> reports, IReadOnlyCollection<TaskError> missing) =>
+        reports.Select(r => new TaskResult(r.TaskId, r.NodeId, r.Outcome switch
+            {
+                TaskOutcome.Committed => ActionStatus.Completed,
+                TaskOutcome.Indeterminate => ActionStatus.Indeterminate,
+                _ => ActionStatus.Failed,
+            }, r.Observed, r.Written, r.Error))
+            .Concat(missing.Select(m => new TaskResult(m.Task, m.Node, m.Indeterminate ? ActionStatus.Indeterminate : ActionStatus.Failed, -1, -1, m.Error)))
+            .OrderBy(r => r.TaskId, StringComparer.Ordinal)
+            .ToList();
+
     /// <param name="expected">Tasks in the loop.</param>
-    /// <param name="reports">The reports received, one a task at most.</param>
-    /// <param name="missing">Tasks without a report: why, and whether their write may have landed.</param>
-    /// <param name="counter">The counter read after the loop.</param>
+    /// <param name="results">Every task's result (<see cref="Results"/>).</param>
+    /// <param name="outcome">The shared state after the loop (<see cref="Scenario.AfterTasks"/>).</param>
+    /// <param name="judgement">The scenario's findings (<see cref="Scenario.ResultOk"/>).</param>
     /// <param name="abortReason">Set when the loop was cut short (barrier timeout, a node lost, interrupted).</param>
-    public static LoopVerification Verify(int expected, IReadOnlyCollection<TaskReport> reports,
-        IReadOnlyCollection<TaskError> missing, long counter, string? abortReason = null)
+    public static LoopVerification Verify(int expected, IReadOnlyList<TaskResult> results, ScenarioOutcome outcome,
+        ScenarioJudgement judgement, string? abortReason = null)
     {
-        var committed = reports.Where(r => r.Outcome == TaskOutcome.Committed).ToList();
-        var errors = reports.Where(r => r.Outcome != TaskOutcome.Committed)
-            .Select(r => new TaskError(r.TaskId, r.NodeId, r.Error ?? "failed", r.Outcome == TaskOutcome.Indeterminate))
-            .Concat(missing)
-            .OrderBy(e => e.Task, StringComparer.Ordinal)
+        var errors = results.Where(r => r.Status != ActionStatus.Completed)
+            .Select(r => new TaskError(r.TaskId, r.NodeId, r.Error ?? "failed", r.Status == ActionStatus.Indeterminate))
             .ToList();
-        var acknowledged = committed.Count;
+        var acknowledged = results.Count(r => r.Status == ActionStatus.Completed);
         var indeterminate = errors.Count(e => e.Indeterminate);
-
-        var collisions = committed
-            .GroupBy(r => r.Observed)
-            .Where(g => g.Count() > 1)
-            .OrderBy(g => g.Key)
-            .Select(g => new Collision(g.Key, g.Select(r => r.TaskId).Order(StringComparer.Ordinal).ToList()))
-            .ToList();
-
-        var findings = new List<string>();
-        var lost = Math.Max(0, acknowledged - counter);
-        if (lost > 0)
-            findings.Add($"counter {counter} is below the {acknowledged} acknowledged increments: {lost} lost updates");
-        foreach (var c in collisions)
-            findings.Add($"value {c.Observed} was read by {c.Tasks.Count} tasks that all committed: {Names(c.Tasks)}");
-        if (counter > acknowledged + indeterminate)
-            findings.Add($"counter {counter} is above the {acknowledged} acknowledged and {indeterminate} indeterminate increments");
-        var wrongWrites = committed.Where(r => r.Written != r.Observed + 1).ToList();
-        if (wrongWrites.Count > 0)
-            findings.Add($"{wrongWrites.Count} tasks wrote something other than what they read plus one (first: {wrongWrites[0].TaskId})");
-        var ceiling = acknowledged + indeterminate;
-        var outOfRange = committed.Where(r => r.Observed < 0 || r.Observed >= ceiling).ToList();
-        if (outOfRange.Count > 0)
-            findings.Add($"{outOfRange.Count} tasks read a value outside 0..{ceiling - 1} (first: {outOfRange[0].TaskId} read {outOfRange[0].Observed})");
+        var findings = judgement.Findings.ToList();
 
         Verdict verdict;
         if (findings.Count > 0) verdict = Verdict.Violated;
         else if (errors.Count > 0 || abortReason is not null || acknowledged != expected) verdict = Verdict.Inconclusive;
-        else verdict = counter == expected ? Verdict.Verified : Verdict.Violated;
+        else verdict = Verdict.Verified;
 
-        if (verdict == Verdict.Violated && findings.Count == 0)
-            findings.Add($"counter {counter} is not the expected {expected}");
         if (verdict == Verdict.Inconclusive)
         {
             if (abortReason is not null) findings.Add(abortReason);
             if (errors.Count > 0)
                 findings.Add($"{errors.Count} of {expected} tasks did not finish ({indeterminate} indeterminate); first: {errors[0].Task}: {errors[0].Error}");
+            else if (abortReason is null)
+                findings.Add($"{acknowledged} of {expected} tasks reported");
         }
 
-        return new LoopVerification(verdict, expected, counter, acknowledged, indeterminate, lost, collisions, errors, findings);
+        return new LoopVerification(verdict, expected, outcome, acknowledged, indeterminate, judgement.Collisions, errors, findings, judgement.Figures);
     }
-
-    /// <summary>Up to ten names, then how many more (the report's collisions list them all).</summary>
-    private static string Names(IReadOnlyList<string> tasks) =>
-        tasks.Count <= 10 ? string.Join(", ", tasks) : $"{string.Join(", ", tasks.Take(10))} and {tasks.Count - 10} more";
 }

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorRunner.Scenarios.SqliteCounter;
 
 /// <summary>The orchestrator's side of the counter: a one-row table reset before each loop and read after it.</summary>
-public sealed class CounterState(string path, TimeSpan busyTimeout) : IScenarioState
+public sealed class CounterState(string path, TimeSpan busyTimeout)
 {
     public void Prepare()
     {
@@ -16,9 +16,9 @@ public sealed class CounterState(string path, TimeSpan busyTimeout) : IScenarioS
                 + "INSERT OR IGNORE INTO counter (id, value) VALUES (1, 0);");
     }
 
-    public void BeforeTasks(int loop) => Execute("UPDATE counter SET value = 0 WHERE id = 1;");
+    public void Reset() => Execute("UPDATE counter SET value = 0 WHERE id = 1;");
 
-    public long AfterTasks(int loop)
+    public long Read()
     {
         using var connection = CounterDatabase.Open(path, busyTimeout);
         using var command = connection.CreateCommand();

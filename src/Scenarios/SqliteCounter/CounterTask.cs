@@ -1,4 +1,3 @@
-using ActorRunner.Messages;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -47,6 +46,8 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiv
         _write.Transaction = null;
     }
 
+    public ActionResult RunTask(TaskContext context) => Act();
+
     public ActionResult Act()
     {
         if (_connection is null || _read is null || _write is null || _commit is null)
@@ -62,7 +63,7 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiv
                 inTransaction = true;
             }
             var observed = Convert.ToInt64(_read.ExecuteScalar());
-            var readUs = WireClock.NowUs();
+            var readUs = TaskContext.NowUs();
             var written = observed + 1;
             _write.Parameters["$value"].Value = written;
             writing = true;
@@ -72,7 +73,7 @@ public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiv
                 _commit.ExecuteNonQuery();
                 inTransaction = false;
             }
-            return new ActionResult(observed, written, readUs, WireClock.NowUs());
+            return new ActionResult(observed, written, readUs, TaskContext.NowUs());
         }
         catch (SqliteException e)
         {

@@ -1,5 +1,5 @@
 using ActorRunner.Messages;
-using ActorRunner.Scenarios.SqliteCounter;
+using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Hosting;
 using ActorRunner.TaskNode.Locking;
 using ActorRunner.TaskNode.Tasks;
@@ -125,19 +125,28 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         IActorRef? lockActor = accepted.LockMode == "orchestrator" ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
         if (accepted.LockMode == "file") FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));
 
+        var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
+        var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,
+            new LockInfo(accepted.LockMode, lockTimeout, accepted.LockAppliedByScenario), accepted.DbPath,
+            new ScenarioSection(accepted.ScenarioSection.Length > 0 ? accepted.ScenarioSection : "actor-runner", accepted.ScenarioSettings));
+        scenario.Validate(run);
+
         var workers = new List<TaskWorker>(accepted.TaskIds.Count);
         try
         {
-            foreach (var taskId in accepted.TaskIds)
+            for (var i = 0; i < accepted.TaskIds.Count; i++)
             {
-                ITaskLock taskLock = accepted.LockMode switch
+                var taskId = accepted.TaskIds[i];
+                ITaskLock taskLock = accepted.LockAppliedByScenario ? new NoTaskLock() : accepted.LockMode switch
                 {
                     "file" => new FileTaskLock(accepted.LockFile),
                     "orchestrator" => new OrchestratorTaskLock(lockActor!, taskId, _options.NodeId),
                     _ => new NoTaskLock(),
                 };
-                var worker = new TaskWorker(taskId, _options.NodeId, new CounterTask(accepted.DbPath, lockTimeout, exclusiveTransaction: accepted.LockMode == "sqlite"),
-                    taskLock, lockTimeout, TimeSpan.FromMicroseconds(accepted.LockHoldUs), _loggers.CreateLogger("task"), _stopping.Token);
+                var log = new TaskLogger(_loggers.CreateLogger("ActorRunner.Scenario"), taskId);
+                var context = new TaskContext(run, _options.NodeId, taskId, accepted.FirstTaskIndex + i, 0, log);
+                var worker = new TaskWorker(context, log, () => scenario.CreateTask(context), taskLock,
+                    TimeSpan.FromMicroseconds(accepted.LockHoldUs), _loggers.CreateLogger("task"), _stopping.Token);
                 workers.Add(worker);
                 worker.Open();
             }

@@ -21,6 +21,7 @@ public static class NodeCommand
     private static readonly Option<string> LogLevel = new("--log-level") { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
     private static readonly Option<string> Db = new("--db") { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
     private static readonly Option<string> LockFile = new("--lock-file") { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
+    private static readonly Option<string> ScenarioAssembly = new("--scenario-assembly") { Description = "This machine's path of the run's scenario assembly, for a scenario of your own (default: the orchestrator's path)" };
     private static readonly Option<string> TlsCert = new("--tls-cert") { Description = "TLS: this node's certificate (PEM); with --tls-key and --tls-ca" };
     private static readonly Option<string> TlsKey = new("--tls-key") { Description = "TLS: the certificate's private key (PEM)" };
     private static readonly Option<string> TlsCa = new("--tls-ca") { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
@@ -30,7 +31,7 @@ public static class NodeCommand
     {
         var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
         {
-            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile, TlsCert, TlsKey, TlsCa,
+            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile, ScenarioAssembly, TlsCert, TlsKey, TlsCa,
         };
         root.SetAction((parse, cancel) => run(Bind(parse), cancel));
         return root;
@@ -70,7 +71,8 @@ public static class NodeCommand
             parse.GetValue(RunId) ?? "", hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile),
             parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
             parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null, parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null,
-            BindTls(parse));
+            BindTls(parse),
+            parse.GetValue(ScenarioAssembly) is { } assembly ? Path.GetFullPath(assembly) : null);
     }
 }
 

@@ -16,4 +16,5 @@ public sealed record NodeOptions(
     bool WatchStdin,
     string? Db = null,
     string? LockFile = null,
-    (string Cert, string Key, string Ca)? Tls = null);
+    (string Cert, string Key, string Ca)? Tls = null,
+    string? ScenarioAssembly = null);

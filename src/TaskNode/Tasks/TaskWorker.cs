@@ -17,7 +17,10 @@ public sealed class TaskWorker : IDisposable
 
     private readonly string _taskId;
     private readonly string _nodeId;
-    private readonly IScenarioTask _scenario;
+    private readonly TaskContext _context;
+    private readonly TaskLogger _scenarioLog;
+    private readonly Func<IScenarioTask> _create;
+    private IScenarioTask? _scenario;
     private readonly ITaskLock _lock;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeSpan _hold;
@@ -26,26 +29,31 @@ public sealed class TaskWorker : IDisposable
     private readonly BlockingCollection<LoopRound> _rounds = new();
     private readonly Thread _thread;
 
-    public TaskWorker(string taskId, string nodeId, IScenarioTask scenario, ITaskLock taskLock,
-        TimeSpan lockTimeout, TimeSpan hold, ILogger log, CancellationToken stopping)
+    /// <param name="context">The task's context for the scenario (its loop is set per run of the action).</param>
+    /// <param name="scenarioLog">The logger in <paramref name="context"/>, told the loop under way.</param>
+    /// <param name="create">Creates the scenario's task (<see cref="Scenario.CreateTask"/>), on <see cref="Open"/>.</param>
+    public TaskWorker(TaskContext context, TaskLogger scenarioLog, Func<IScenarioTask> create, ITaskLock taskLock,
+        TimeSpan hold, ILogger log, CancellationToken stopping)
     {
-        _taskId = taskId;
-        _nodeId = nodeId;
-        _scenario = scenario;
+        _taskId = context.TaskId;
+        _nodeId = context.NodeId;
+        _context = context;
+        _scenarioLog = scenarioLog;
+        _create = create;
         _lock = taskLock;
-        _lockTimeout = lockTimeout;
+        _lockTimeout = context.Lock.Timeout;
         _hold = hold;
         _log = log;
         _stopping = stopping;
-        _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = taskId };
+        _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = _taskId };
     }
 
     public string TaskId => _taskId;
 
-    /// <summary>Opens the task's connection and lock descriptor, warms the release path, and starts its thread.</summary>
+    /// <summary>Creates the scenario's task (its connection), opens the lock, warms the release path, and starts its thread.</summary>
     public void Open()
     {
-        _scenario.Open();
+        _scenario = _create();
         _lock.Open();
         WarmUp();
         _thread.Start();
@@ -137,9 +145,16 @@ public sealed class TaskWorker : IDisposable
             }
             else
             {
-                var result = _scenario.Act();
+                _scenarioLog.Loop = loop;
+                var startedUs = WireClock.NowUs();
+                var result = _scenario!.RunTask(_context with { Loop = loop });
+                var endedUs = WireClock.NowUs();
                 (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
-                phases = phases with { ReadUs = result.ReadUs, WrittenUs = result.WrittenUs };
+                phases = phases with
+                {
+                    ReadUs = result.ReadUs > 0 ? result.ReadUs : startedUs,
+                    WrittenUs = result.WrittenUs > 0 ? result.WrittenUs : endedUs,
+                };
                 if (_hold > TimeSpan.Zero) Thread.Sleep(_hold);
             }
         }
@@ -177,6 +192,6 @@ public sealed class TaskWorker : IDisposable
     {
         _rounds.CompleteAdding();
         _lock.Dispose();
-        _scenario.Dispose();
+        _scenario?.Dispose();
     }
 }

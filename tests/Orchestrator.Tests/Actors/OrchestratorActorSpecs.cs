@@ -56,9 +56,12 @@ public sealed class OrchestratorActorSpecs : TestKit
         _node2 = CreateTestProbe("node-2");
     }
 
-    private IActorRef StartOrchestrator() =>
-        Sys.ActorOf(OrchestratorActor.Props(_settings, _run, _state, _observer,
-            Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
+    private IActorRef StartOrchestrator(RunSettings? settings = null)
+    {
+        settings ??= _settings;
+        var steps = new ScenarioSteps(_state, SettingsLoader.ScenarioRunOf(settings, RunId, _run.DbPath), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        return Sys.ActorOf(OrchestratorActor.Props(settings, _run, steps, _observer, Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
+    }
 
     private static RegisterNode Register(string nodeId, string runId = RunId, string token = Token, int version = Protocol.Version) =>
         new(runId, token, nodeId, 1000 + nodeId.Length, "host-specs", version);
@@ -193,8 +196,7 @@ public sealed class OrchestratorActorSpecs : TestKit
     [Fact]
     public async Task A_late_report_from_an_earlier_loop_is_recognised_and_not_counted_in_the_next()
     {
-        var orchestrator = Sys.ActorOf(OrchestratorActor.Props(_settings with { Loops = 2 }, _run, _state, _observer,
-            Props.Create(() => new FakeLauncher(_launcher.Ref)), _done), "orchestrator");
+        var orchestrator = StartOrchestrator(_settings with { Loops = 2 });
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
@@ -343,8 +345,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         }
     }
 
-    /// <summary>An in-memory counter the test sets; records the loops it was reset for.</summary>
-    private sealed class FakeState : IScenarioState
+    /// <summary>An in-memory counter the test sets, judged as the SQLite counter is; records the loops it was reset for.</summary>
+    private sealed class FakeState : Scenario
     {
         private long _counter;
         private readonly List<int> _prepared = new();
@@ -360,16 +362,17 @@ public sealed class OrchestratorActorSpecs : TestKit
             get { lock (_prepared) return _prepared.ToList(); }
         }
 
-        public void Prepare() { }
-
-        public void BeforeTasks(int loop)
+        public override void BeforeTasks(LoopContext context)
         {
-            lock (_prepared) _prepared.Add(loop);
+            lock (_prepared) _prepared.Add(context.Loop);
         }
 
-        public long AfterTasks(int loop) => Counter;
+        public override IScenarioTask CreateTask(TaskContext context) => throw new NotSupportedException("no tasks in the orchestrator");
 
-        public string IntegrityCheck() => "ok";
+        public override ScenarioOutcome AfterTasks(LoopContext context) => new($"counter = {Counter}", Counter);
+
+        public override ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results) =>
+            Scenarios.SqliteCounter.CounterScenario.Judge(context.Run.Tasks, outcome.Value, results);
     }
 
     private sealed class RecordingObserver : IRunObserver

@@ -49,8 +49,8 @@ public sealed class PreflightSpecs : IDisposable
     {
         var remote = Defaults() with { RemoteNodes = 2, Nodes = 0, Db = "/shared/counter.db" };
 
-        Assert.Contains(Preflight.Warnings(remote with { LockMode = LockMode.File }), w => w.Contains("--lock orchestrator"));
-        Assert.Empty(Preflight.Warnings(remote with { LockMode = LockMode.Orchestrator }));
+        Assert.Contains(Preflight.Warnings(remote with { LockMode = LockModes.File }), w => w.Contains("--lock orchestrator"));
+        Assert.Empty(Preflight.Warnings(remote with { LockMode = LockModes.Orchestrator }));
         Assert.Empty(Preflight.Warnings(Defaults()));
     }
 

@@ -24,11 +24,13 @@ public sealed class SettingsLoaderSpecs : IDisposable
     [Fact]
     public void The_built_in_defaults_load()
     {
-        var (settings, akka) = SettingsLoader.Load([]);
+        var (settings, akka, scenario) = SettingsLoader.Load([]);
 
         Assert.Equal(100, settings.Tasks);
         Assert.Equal(1, settings.Loops);
-        Assert.Equal(LockMode.File, settings.LockMode);
+        Assert.Equal("sqlite-counter", settings.Scenario);
+        Assert.IsType<Scenarios.SqliteCounter.CounterScenario>(scenario);
+        Assert.Equal(LockModes.File, settings.LockMode);
         Assert.Equal("file", settings.LockModeName);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.LockTimeout);
         Assert.Equal(0, settings.RemoteNodes);
@@ -74,7 +76,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
     [Fact]
     public void Akka_keys_pass_through_to_the_akka_config()
     {
-        var (_, akka) = SettingsLoader.Load([SettingsLoader.FromAssignment("akka.loglevel=DEBUG")]);
+        var (_, akka, _) = SettingsLoader.Load([SettingsLoader.FromAssignment("akka.loglevel=DEBUG")]);
 
         Assert.Equal("DEBUG", akka.GetString("akka.loglevel"));
     }
@@ -267,13 +269,83 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("file", LockMode.File)]
-    [InlineData("none", LockMode.None)]
-    [InlineData("orchestrator", LockMode.Orchestrator)]
-    [InlineData("SQLite", LockMode.Sqlite)]
-    public void Every_lock_mode_parses(string name, LockMode mode)
+    [InlineData("file", "file")]
+    [InlineData("none", "none")]
+    [InlineData("orchestrator", "orchestrator")]
+    [InlineData("SQLite", "sqlite")]
+    public void Every_lock_mode_of_the_counter_parses(string name, string mode)
     {
         Assert.Equal(mode, Load($"lock.mode={name}").LockMode);
+    }
+
+    [Fact]
+    public void A_lock_mode_of_another_scenario_is_refused_naming_the_scenario_that_has_it()
+    {
+        var error = LoadFails("lock.mode=postgres-advisory");
+
+        Assert.StartsWith("actor-runner.lock.mode", error.Message);
+        Assert.Contains("postgres-row-limit", error.Message);
+        Assert.Contains("sqlite-counter", error.Message);
+    }
+
+    [Fact]
+    public void The_row_limit_scenario_takes_its_settings_section_with_its_defaults_under_what_is_given()
+    {
+        var settings = Load("scenario=postgres-row-limit", "lock.mode=postgres-advisory", "postgres.limit=3");
+
+        Assert.Equal("postgres-row-limit", settings.Scenario);
+        Assert.True(settings.LockAppliedByScenario);
+        Assert.Equal("actor-runner.postgres", settings.ScenarioSection);
+        Assert.Equal("3", settings.ScenarioSettings["limit"]);
+        Assert.Equal("4", settings.ScenarioSettings["users"]);
+        Assert.Contains("Host=127.0.0.1", settings.ScenarioSettings["connection-string"]);
+    }
+
+    [Fact]
+    public void A_scenario_setting_out_of_range_is_refused_with_its_full_key()
+    {
+        var error = LoadFails("scenario=postgres-row-limit", "postgres.limit=0");
+
+        Assert.StartsWith("actor-runner.postgres.limit", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_key_in_a_scenario_section_is_refused_with_a_suggestion()
+    {
+        var error = LoadFails("scenario=postgres-row-limit", "postgres.limits=3");
+
+        Assert.Contains("unknown key 'actor-runner.postgres.limits'", error.Message);
+        Assert.Contains("did you mean 'actor-runner.postgres.limit'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("no-such-scenario", "is not a built-in scenario")]
+    [InlineData("My.Scenario, My", "--scenario-assembly")]
+    public void An_unknown_scenario_is_refused_saying_what_is_expected(string name, string expected)
+    {
+        var error = LoadFails($"scenario=\"{name}\"");
+
+        Assert.StartsWith("actor-runner.scenario", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_scenario_assembly_that_is_missing_or_not_an_assembly_is_refused()
+    {
+        var missing = LoadFails("scenario=\"My.Scenario, My\"", "scenario-assembly=/nonexistent/My.dll");
+        Assert.Contains("no such file /nonexistent/My.dll", missing.Message);
+
+        var text = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(text, "not an assembly");
+            var bad = LoadFails("scenario=\"My.Scenario, My\"", $"scenario-assembly=\"{text}\"");
+            Assert.Contains("is not a .NET assembly", bad.Message);
+        }
+        finally
+        {
+            File.Delete(text);
+        }
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Verification;
+using ActorRunner.Scenarios;
+using ActorRunner.Scenarios.SqliteCounter;
 
 namespace ActorRunner.Orchestrator.Tests.Verification;
 
@@ -13,6 +15,15 @@ public sealed class LoopVerifierSpecs
     private static TaskReport Failed(string task, string error, string node = "node-1") =>
         new(1, task, node, TaskOutcome.Failed, -1, -1, NoPhases, error);
 
+    /// <summary>The SQLite counter's judgement and the runner's half, as a loop of the sqlite-counter scenario is verified.</summary>
+    private static LoopVerification Verify(int expected, IReadOnlyCollection<TaskReport> reports, IReadOnlyCollection<TaskError> missing,
+        long counter, string? abortReason = null)
+    {
+        var results = LoopVerifier.Results(reports, missing);
+        var judgement = CounterScenario.Judge(expected, counter, results);
+        return LoopVerifier.Verify(expected, results, new ScenarioOutcome($"counter = {counter}, expected {expected}", counter), judgement, abortReason);
+    }
+
     /// <summary>T tasks that each read a distinct value 0..T-1, as a correct lock makes them.</summary>
     private static List<TaskReport> Serialized(int tasks) =>
         Enumerable.Range(0, tasks).Select(i => Committed($"task-{i + 1:00}", i)).ToList();
@@ -23,7 +34,7 @@ public sealed class LoopVerifierSpecs
     [InlineData(25)]
     public void Distinct_reads_and_a_counter_of_T_are_verified(int tasks)
     {
-        var result = LoopVerifier.Verify(tasks, Serialized(tasks), [], counter: tasks);
+        var result = Verify(tasks, Serialized(tasks), [], counter: tasks);
 
         Assert.Equal(Verdict.Verified, result.Verdict);
         Assert.Equal(tasks, result.Acknowledged);
@@ -43,7 +54,7 @@ public sealed class LoopVerifierSpecs
             Committed("task-01", 0), Committed("task-02", 1), Committed("task-04", 2), Committed("task-03", 2),
         };
 
-        var result = LoopVerifier.Verify(4, reports, [], counter: 3);
+        var result = Verify(4, reports, [], counter: 3);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
         var collision = Assert.Single(result.Collisions);
@@ -63,7 +74,7 @@ public sealed class LoopVerifierSpecs
             Committed("task-4", 1), Committed("task-5", 1),
         };
 
-        var result = LoopVerifier.Verify(5, reports, [], counter: 2);
+        var result = Verify(5, reports, [], counter: 2);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
         Assert.Equal([0L, 1L], result.Collisions.Select(c => c.Observed));
@@ -86,7 +97,7 @@ public sealed class LoopVerifierSpecs
             new("task-05", "node-2", "lost with its node", Indeterminate: true),
         };
 
-        var result = LoopVerifier.Verify(5, reports, missing, counter);
+        var result = Verify(5, reports, missing, counter);
 
         Assert.Equal(Verdict.Inconclusive, result.Verdict);
         Assert.Empty(result.Collisions);
@@ -101,7 +112,7 @@ public sealed class LoopVerifierSpecs
     {
         var missing = new List<TaskError> { new("task-04", "node-2", "lost with its node", Indeterminate: true) };
 
-        var result = LoopVerifier.Verify(4, Serialized(3), missing, counter: 5);
+        var result = Verify(4, Serialized(3), missing, counter: 5);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
         Assert.Contains(result.Findings, f => f.Contains("counter 5 is above the 3 acknowledged and 1 indeterminate"));
@@ -113,7 +124,7 @@ public sealed class LoopVerifierSpecs
         var reports = Serialized(2);
         reports.Add(Failed("task-03", "lock timeout after 10 s", node: "node-2"));
 
-        var result = LoopVerifier.Verify(3, reports, [], counter: 2);
+        var result = Verify(3, reports, [], counter: 2);
 
         Assert.Equal(Verdict.Inconclusive, result.Verdict);
         var error = Assert.Single(result.Errors);
@@ -129,7 +140,7 @@ public sealed class LoopVerifierSpecs
         var reports = Serialized(2);
         reports.Add(Failed("task-03", "lock timeout"));
 
-        var result = LoopVerifier.Verify(3, reports, [], counter: 3);
+        var result = Verify(3, reports, [], counter: 3);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
     }
@@ -144,7 +155,7 @@ public sealed class LoopVerifierSpecs
             new("task-4", "node-2", "never released", Indeterminate: false),
         };
 
-        var result = LoopVerifier.Verify(4, [], missing, counter: 0, abortReason: reason);
+        var result = Verify(4, [], missing, counter: 0, abortReason: reason);
 
         Assert.Equal(Verdict.Inconclusive, result.Verdict);
         Assert.Contains(reason, result.Findings);
@@ -153,7 +164,7 @@ public sealed class LoopVerifierSpecs
     [Fact]
     public void An_abort_reason_alone_keeps_an_otherwise_perfect_loop_from_being_verified()
     {
-        var result = LoopVerifier.Verify(3, Serialized(3), [], counter: 3, abortReason: "interrupted");
+        var result = Verify(3, Serialized(3), [], counter: 3, abortReason: "interrupted");
 
         Assert.Equal(Verdict.Inconclusive, result.Verdict);
         Assert.Contains("interrupted", result.Findings);
@@ -168,7 +179,7 @@ public sealed class LoopVerifierSpecs
         // Three tasks: values read must lie in 0..2.
         var reports = new List<TaskReport> { Committed("task-1", 0), Committed("task-2", 1), Committed("task-3", observed) };
 
-        var result = LoopVerifier.Verify(3, reports, [], counter: 3);
+        var result = Verify(3, reports, [], counter: 3);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
         Assert.Contains(result.Findings, f => f.Contains("outside 0..2") && f.Contains($"task-3 read {observed}"));
@@ -180,7 +191,7 @@ public sealed class LoopVerifierSpecs
         var reports = Serialized(2);
         reports.Add(new TaskReport(1, "task-03", "node-1", TaskOutcome.Committed, 2, 7, NoPhases, null));
 
-        var result = LoopVerifier.Verify(3, reports, [], counter: 3);
+        var result = Verify(3, reports, [], counter: 3);
 
         Assert.Equal(Verdict.Violated, result.Verdict);
         Assert.Contains(result.Findings, f => f.Contains("task-03"));
@@ -189,7 +200,7 @@ public sealed class LoopVerifierSpecs
     [Fact]
     public void Fewer_reports_than_tasks_without_any_error_are_never_verified()
     {
-        var result = LoopVerifier.Verify(4, Serialized(3), [], counter: 3);
+        var result = Verify(4, Serialized(3), [], counter: 3);
 
         Assert.NotEqual(Verdict.Verified, result.Verdict);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using ActorRunner.Scenarios;
 using ActorRunner.Scenarios.SqliteCounter;
 
@@ -34,13 +35,13 @@ public sealed class CounterSpecs : IDisposable
         _state.Prepare();
 
         Assert.True(File.Exists(_db));
-        Assert.Equal(0, _state.AfterTasks(1));
+        Assert.Equal(0, _state.Read());
     }
 
     [Fact]
     public void Before_prepare_there_is_no_counter_to_read()
     {
-        Assert.ThrowsAny<Exception>(() => _state.AfterTasks(1));
+        Assert.ThrowsAny<Exception>(() => _state.Read());
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class CounterSpecs : IDisposable
         Assert.Equal((1L, 2L), (second.Observed, second.Written));
         Assert.True(first.ReadUs > 0 && first.ReadUs <= first.WrittenUs, $"read at {first.ReadUs}, written at {first.WrittenUs}");
         Assert.True(first.WrittenUs <= second.ReadUs);
-        Assert.Equal(2, _state.AfterTasks(1));
+        Assert.Equal(2, _state.Read());
     }
 
     [Fact]
@@ -69,11 +70,11 @@ public sealed class CounterSpecs : IDisposable
             task.Act();
             task.Act();
         }
-        Assert.Equal(3, _state.AfterTasks(1));
+        Assert.Equal(3, _state.Read());
 
-        _state.BeforeTasks(2);
+        _state.Reset();
 
-        Assert.Equal(0, _state.AfterTasks(2));
+        Assert.Equal(0, _state.Read());
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class CounterSpecs : IDisposable
 
         _state.Prepare();
 
-        Assert.Equal(1, _state.AfterTasks(1));
+        Assert.Equal(1, _state.Read());
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class CounterSpecs : IDisposable
         var threadB = Task.Factory.StartNew(() => Run(b), TaskCreationOptions.LongRunning);
         var seen = await Task.WhenAll(threadA, threadB).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(2 * perTask, _state.AfterTasks(1));
+        Assert.Equal(2 * perTask, _state.Read());
         var observed = seen[0].Concat(seen[1]).Order().ToList();
         Assert.Equal(Enumerable.Range(0, 2 * perTask).Select(i => (long)i), observed);
     }
@@ -144,5 +145,65 @@ public sealed class CounterSpecs : IDisposable
         var error = Record.Exception(() => result = _state.IntegrityCheck());
 
         Assert.True(error is not null || result != "ok", $"a damaged database checked {result}");
+    }
+}
+
+/// <summary>The counter through the scenario contract, step by step, as the orchestrator and the nodes call it.</summary>
+public sealed class CounterScenarioSpecs : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("counter-scenario-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private ScenarioRun Run(int tasks, string lockMode) =>
+        new("run-1", CounterScenario.Name, tasks, 1, new LockInfo(lockMode, TimeSpan.FromSeconds(5), lockMode == "sqlite"),
+            Path.Combine(_folder, "counter.db"), ScenarioSection.Empty);
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("sqlite")]
+    public void Five_steps_one_after_another_are_verified_with_the_reads_0_to_T_minus_1(string lockMode)
+    {
+        var scenario = new CounterScenario();
+        var run = Run(3, lockMode);
+        var loop = new LoopContext(run, 1, NullLogger.Instance);
+        scenario.BeforeRun(loop with { Loop = 0 });
+        scenario.BeforeTasks(loop);
+
+        var results = new List<TaskResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            var context = new TaskContext(run, "node-1", $"task-{i + 1}", i, 1, NullLogger.Instance);
+            using var task = scenario.CreateTask(context);
+            var result = task.RunTask(context);
+            results.Add(new TaskResult(context.TaskId, "node-1", ActionStatus.Completed, result.Observed, result.Written, null));
+        }
+        var outcome = scenario.AfterTasks(loop);
+        var judgement = scenario.ResultOk(loop, outcome, results);
+
+        Assert.Equal(3, outcome.Value);
+        Assert.Equal("counter = 3, expected 3", outcome.Summary);
+        Assert.Equal([0L, 1L, 2L], results.Select(r => r.Observed));
+        Assert.Empty(judgement.Findings);
+        Assert.Equal(0, judgement.Figures["lostUpdates"]);
+    }
+
+    [Fact]
+    public void Two_tasks_that_read_the_same_value_are_found_by_ResultOk()
+    {
+        var scenario = new CounterScenario();
+        var run = Run(2, "none");
+        var loop = new LoopContext(run, 1, NullLogger.Instance);
+        var results = new List<TaskResult>
+        {
+            new("task-1", "node-1", ActionStatus.Completed, 0, 1, null),
+            new("task-2", "node-2", ActionStatus.Completed, 0, 1, null),
+        };
+
+        var judgement = scenario.ResultOk(loop, new ScenarioOutcome("counter = 1", 1), results);
+
+        Assert.Equal(["task-1", "task-2"], Assert.Single(judgement.Collisions).Tasks);
+        Assert.Equal(1, judgement.Figures["lostUpdates"]);
+        Assert.Contains(judgement.Findings, f => f.Contains("1 lost updates"));
     }
 }

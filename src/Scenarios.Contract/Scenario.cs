@@ -1,0 +1,67 @@
+namespace ActorRunner.Scenarios;
+
+/// <summary>
+/// A critical section to test, in five steps. The orchestrator creates one instance per run and calls, per loop,
+/// <see cref="BeforeTasks"/>, then (after every task has run) <see cref="AfterTasks"/>, <see cref="ResultOk"/> and
+/// <see cref="AfterResult"/>. Every node creates its own instance and calls <see cref="CreateTask"/> once per task it
+/// hosts; the task's <see cref="IScenarioTask.RunTask"/> runs at each loop's release, inside the chosen lock.
+/// A scenario is loaded by name: a public class with a public parameterless constructor.
+/// </summary>
+public abstract class Scenario
+{
+    /// <summary>
+    /// The section under <c>actor-runner</c> that holds this scenario's settings (e.g. "postgres" for
+    /// <c>actor-runner.postgres.limit</c>), or null when it has none.
+    /// </summary>
+    public virtual string? SettingsSection => null;
+
+    /// <summary>
+    /// Every setting of <see cref="SettingsSection"/> with its default, as HOCON values. A key not listed here is
+    /// refused like any unknown key.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Lock modes this scenario applies itself, inside its own transaction (e.g. "sqlite", "postgres-advisory"). The
+    /// runner's own modes (file, orchestrator, none) work with every scenario; these only with the scenarios that
+    /// name them. See <see cref="LockInfo.AppliedByScenario"/>.
+    /// </summary>
+    public virtual IReadOnlyCollection<string> OwnLockModes { get; } = [];
+
+    /// <summary>
+    /// Checks the settings before anything starts, on the orchestrator and on every node. Throw
+    /// <see cref="ScenarioSettingsException"/> (the typed getters of <see cref="ScenarioSection"/> do) to refuse them.
+    /// </summary>
+    public virtual void Validate(ScenarioRun run) { }
+
+    /// <summary>Orchestrator, once, before any node joins: create what the tasks will act on (a table, a file).</summary>
+    public virtual void BeforeRun(LoopContext context) { }
+
+    /// <summary>Orchestrator, before each loop: put the shared state back to its start.</summary>
+    public abstract void BeforeTasks(LoopContext context);
+
+    /// <summary>Node, once per task it hosts, before the first loop: open what the task keeps across loops.</summary>
+    public abstract IScenarioTask CreateTask(TaskContext context);
+
+    /// <summary>Orchestrator, after every task of the loop has reported (or was given up on): read the outcome.</summary>
+    public abstract ScenarioOutcome AfterTasks(LoopContext context);
+
+    /// <summary>
+    /// Orchestrator: judge the outcome against what the tasks said they did. Every finding makes the loop
+    /// violated; a loop without findings is verified when every task completed, inconclusive otherwise.
+    /// </summary>
+    public abstract ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results);
+
+    /// <summary>Orchestrator, after the loop's verdict: report, clean up, keep evidence.</summary>
+    public virtual void AfterResult(LoopContext context, LoopVerdict verdict) { }
+}
+
+/// <summary>One task's side: the critical action, run once per loop at the release, inside the chosen lock.</summary>
+public interface IScenarioTask : IDisposable
+{
+    /// <summary>
+    /// Runs the critical action once and says what it observed. Throw <see cref="ScenarioException"/> to fail the
+    /// task, saying whether its write may have landed; any other exception counts as "may have landed".
+    /// </summary>
+    ActionResult RunTask(TaskContext context);
+}

@@ -1,0 +1,134 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace ActorRunner.EndToEnd.Tests;
+
+/// <summary>
+/// Scenarios other than the counter, run for real: the sample scenario of samples/SeatBooking loaded from its
+/// assembly by the orchestrator and every node, and the built-in postgres-row-limit against a real PostgreSQL
+/// server (started by .ci/run; its connection string in ACTOR_RUNNER_POSTGRES).
+/// </summary>
+public sealed class ScenarioSpecs : IDisposable
+{
+    private const string Sample = "SeatBooking.BookASeat, SeatBooking";
+
+    private readonly Workspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private static string SampleAssembly => typeof(ScenarioSpecs).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SampleScenario").Value!;
+
+    private static string Postgres => Environment.GetEnvironmentVariable("ACTOR_RUNNER_POSTGRES") is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException("ACTOR_RUNNER_POSTGRES is not set: run the tests with bash .ci/run, or start a server with eval \"$(bash .ci/postgres.sh start)\"");
+
+    private static Dictionary<string, long> Figures(JsonElement loop) =>
+        loop.GetProperty("figures").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+
+    [Fact]
+    public async Task The_sample_scenario_is_loaded_from_its_assembly_and_verified_under_the_file_lock()
+    {
+        var result = await _workspace.Run("--scenario", Sample, "--scenario-assembly", SampleAssembly,
+            "--tasks", "20", "--nodes", "2", "--loops", "2", "--set", "seats.count=15");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var root = result.Root;
+        Assert.Equal(Sample, root.GetProperty("settings").GetProperty("scenario").GetString());
+        Assert.Equal("15", root.GetProperty("settings").GetProperty("scenarioSettings").GetProperty("count").GetString());
+        var loops = root.GetProperty("loops").EnumerateArray().ToList();
+        Assert.Equal(2, loops.Count);
+        foreach (var loop in loops)
+        {
+            Assert.Equal("verified", loop.GetProperty("verdict").GetString());
+            Assert.Equal(15, loop.GetProperty("counter").GetInt64());
+            Assert.Equal("seats sold = 15 of 15", loop.GetProperty("outcome").GetString());
+            var figures = Figures(loop);
+            Assert.Equal(15, figures["sales"]);
+            Assert.Equal(5, figures["soldOut"]);
+        }
+        Assert.Contains("loop 2/2: seats sold = 15 of 15, verified", result.Stdout);
+        // The scenario's own log events carry the run and, on the nodes, the node, the task and the loop.
+        var nodeEvents = File.ReadAllLines(Path.Combine(result.RunFolder!, "logs", "node-1.clef"))
+            .Where(line => line.Contains("found the show sold out", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(nodeEvents);
+        using (var e = JsonDocument.Parse(nodeEvents[0]))
+        {
+            Assert.Equal("node-1", e.RootElement.GetProperty("Node").GetString());
+            Assert.StartsWith("task-", e.RootElement.GetProperty("Task").GetString());
+            Assert.True(e.RootElement.GetProperty("Loop").GetInt32() >= 1);
+        }
+        _workspace.AssertNothingLeft(result);
+    }
+
+    [Theory]
+    [InlineData("SeatBooking.NoSuchClass, SeatBooking", "has no type SeatBooking.NoSuchClass")]
+    [InlineData("SeatBooking.BookASeat, OtherName", "not OtherName")]
+    public async Task A_wrong_scenario_name_is_one_line_exit_2_and_no_run_folder(string name, string expected)
+    {
+        var result = await _workspace.Run("--scenario", name, "--scenario-assembly", SampleAssembly, "--tasks", "2");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("actor-runner: actor-runner.scenario", line);
+        Assert.Contains(expected, line);
+        Assert.False(Directory.Exists(_workspace.Runs) && Directory.EnumerateFileSystemEntries(_workspace.Runs).Any());
+    }
+
+    [Fact]
+    public async Task Row_limit_without_a_lock_is_violated_naming_a_user_over_the_limit()
+    {
+        // Many tasks a user, released together: the trigger counts committed rows only (READ COMMITTED), so
+        // inserts in flight at the same instant all see room under the limit.
+        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--lock", "none",
+            "--tasks", "120", "--nodes", "2", "--loops", "5",
+            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=2", "--set", "postgres.limit=3");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var violated = result.Root.GetProperty("loops").EnumerateArray().Last();
+        Assert.Equal("violated", violated.GetProperty("verdict").GetString());
+        var collision = violated.GetProperty("collisions").EnumerateArray().First();
+        var user = collision.GetProperty("observed").GetInt64();
+        Assert.InRange(user, 1, 2);
+        Assert.True(collision.GetProperty("tasks").GetArrayLength() > 3, collision.ToString());
+        Assert.Contains(violated.GetProperty("findings").EnumerateArray(), f => f.GetString()!.StartsWith($"user {user} has "));
+        Assert.True(violated.GetProperty("counts").GetProperty($"user-{user}").GetInt64() > 3);
+        Assert.Contains($"user {user} has ", result.Stdout);
+        _workspace.AssertNothingLeft(result);
+    }
+
+    [Fact]
+    public async Task Row_limit_with_the_advisory_lock_is_verified_and_counts_the_refused_inserts()
+    {
+        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--lock", "postgres-advisory",
+            "--tasks", "60", "--nodes", "2", "--loops", "2",
+            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=3", "--set", "postgres.limit=4");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var loop in result.Root.GetProperty("loops").EnumerateArray())
+        {
+            Assert.Equal("verified", loop.GetProperty("verdict").GetString());
+            Assert.Equal(12, loop.GetProperty("counter").GetInt64());
+            var figures = Figures(loop);
+            Assert.Equal(12, figures["inserted"]);
+            Assert.Equal(48, figures["refused"]);
+            Assert.Equal(0, figures["usersOverLimit"]);
+            foreach (var user in new[] { "user-1", "user-2", "user-3" })
+                Assert.Equal(4, loop.GetProperty("counts").GetProperty(user).GetInt64());
+        }
+        _workspace.AssertNothingLeft(result);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_one_line_naming_it_and_exit_3()
+    {
+        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--tasks", "2",
+            "--set", "postgres.connection-string=\"Host=127.0.0.1;Port=1;Username=postgres;Timeout=3\"");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("actor-runner: scenario postgres-row-limit could not prepare the run", line);
+        Assert.Contains("127.0.0.1", line);
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+}
