@@ -49,12 +49,14 @@ public sealed class ScenarioSpecs : IDisposable
         }
         Assert.Contains("loop 2/2: seats sold = 15 of 15, verified", result.Stdout);
         // The scenario's own log events carry the run and, on the nodes, the node, the task and the loop.
-        var nodeEvents = File.ReadAllLines(Path.Combine(result.RunFolder!, "logs", "node-1.clef"))
-            .Where(line => line.Contains("found the show sold out", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(nodeEvents);
-        using (var e = JsonDocument.Parse(nodeEvents[0]))
+        var nodeEvents = new[] { "node-1", "node-2" }
+            .SelectMany(node => File.ReadAllLines(Path.Combine(result.RunFolder!, "logs", node + ".clef")).Select(line => (node, line)))
+            .Where(e => e.line.Contains("found the show sold out", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, nodeEvents.Count); // 5 tasks a loop find no seat, in each of 2 loops
+        using (var e = JsonDocument.Parse(nodeEvents[0].line))
         {
-            Assert.Equal("node-1", e.RootElement.GetProperty("Node").GetString());
+            Assert.Equal(nodeEvents[0].node, e.RootElement.GetProperty("Node").GetString());
+            Assert.Equal(root.GetProperty("runId").GetString(), e.RootElement.GetProperty("RunId").GetString());
             Assert.StartsWith("task-", e.RootElement.GetProperty("Task").GetString());
             Assert.True(e.RootElement.GetProperty("Loop").GetInt32() >= 1);
         }

@@ -12,6 +12,9 @@ public static class OrchestratorLogging
         Matching.FromSource("Akka")(e)
         && !(e.Properties.TryGetValue("ActorPath", out var path) && path.ToString().Contains("/user/", StringComparison.Ordinal));
 
+    /// <summary>Marks an event whose gist the user is told in one line on stderr: it goes to the file only.</summary>
+    public const string ToldOnStderr = "ToldOnStderr";
+
     public static LogEventLevel Level(string name) => name switch
     {
         "verbose" => LogEventLevel.Verbose,
@@ -38,6 +41,8 @@ public static class OrchestratorLogging
                 // Akka's own events (peers disassociating as a run winds down, with stack traces) stay in the
                 // file unless debugging; our actors' events, which Akka's logging carries too, are shown.
                 .Filter.ByExcluding(e => level > LogEventLevel.Debug && IsAkkaInternal(e))
+                // An error the user is told in one line on stderr keeps its details (the stack) for the file.
+                .Filter.ByExcluding(Matching.WithProperty(ToldOnStderr))
                 .WriteTo.Console(
                     restrictedToMinimumLevel: level <= LogEventLevel.Debug ? level : LogEventLevel.Warning,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",

@@ -57,9 +57,9 @@ public static class RunHost
         }
         catch (Exception e)
         {
-            logger.Error(e, "Scenario {Scenario} could not prepare the run (BeforeRun)", settings.Scenario);
+            logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "Scenario {Scenario} could not prepare the run (BeforeRun)", settings.Scenario);
             var what = settings.Scenario == ScenarioCatalog.Default ? $"cannot prepare the database {run.DbPath}" : $"scenario {settings.Scenario} could not prepare the run";
-            return Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.GetBaseException().Message)}");
+            return Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.Message)}");
         }
 
         var console = ConsoleReporter.ForStandardOutput();
@@ -78,7 +78,7 @@ public static class RunHost
         }
         catch (Exception e)
         {
-            logger.Error(e, "The orchestrator could not start on {Hostname}:{Port}", settings.Hostname, settings.Port);
+            logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", settings.Hostname, settings.Port);
             await logger.DisposeAsync();
             TryDelete(run.RunFolder);
             return Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message}");

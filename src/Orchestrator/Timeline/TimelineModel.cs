@@ -46,6 +46,7 @@ public sealed record TimelineLoop(
     long Counter,
     int Expected,
     IReadOnlyList<IReadOnlyList<string>> Collisions,
+    string Outcome,
     double ReleaseSpreadMs,
     double ReleaseSpreadP50Ms,
     double ReleaseSpreadP99Ms,

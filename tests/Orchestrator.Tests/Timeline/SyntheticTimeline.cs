@@ -81,8 +81,9 @@ public static class SyntheticTimeline
             var verdict = collision ? "violated" : failing is not null ? "inconclusive" : "verified";
             var collisions = collision ? new List<IReadOnlyList<string>> { new[] { CollidingA, CollidingB } } : [];
             events.Add(new(end, "orchestrator", loop, null, "loop-verdict", Detail: verdict));
-            summaries.Add(new TimelineLoop(loop, verdict, collision ? expected - 1 : failing is not null ? expected - 1 : expected, expected,
-                collisions, 0.007, 0.004, 0.0069, 0.12, 0.3, 30_000));
+            var counter = collision || failing is not null ? expected - 1 : expected;
+            summaries.Add(new TimelineLoop(loop, verdict, counter, expected,
+                collisions, $"counter = {counter}, expected {expected}", 0.007, 0.004, 0.0069, 0.12, 0.3, 30_000));
         }
         events.Add(new((loops + 1) * 1_000_000L, "orchestrator", null, null, "run-ended"));
         var runVerdict = summaries.Any(s => s.Verdict == "violated") ? "violated" : summaries.All(s => s.Verdict == "verified") ? "verified" : "inconclusive";

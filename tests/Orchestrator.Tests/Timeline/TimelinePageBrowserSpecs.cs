@@ -47,6 +47,7 @@ public sealed class TimelinePageBrowserSpecs : IDisposable
             lanes.Where(l => l.Value.Contains("class=\"collide-box\"")).Select(l => l.Key));
         Assert.All(lanes.Values, lane => Assert.Contains("class=\"p-hold\"", lane));
         Assert.Matches($"1 collision.*{SyntheticTimeline.CollidingA}, {SyntheticTimeline.CollidingB}", Summary(dom));
+        Assert.Contains("counter = 9, expected 10", Summary(dom));
     }
 
     [Fact]
