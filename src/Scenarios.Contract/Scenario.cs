@@ -16,7 +16,7 @@ public abstract class Scenario
     public virtual string? SettingsSection => null;
 
     /// <summary>
-    /// Every setting of <see cref="SettingsSection"/> with its default, as HOCON values. A key not listed here is
+    /// Every setting of <see cref="SettingsSection"/> with its default, as plain text (what the key holds, unquoted). A key not listed here is
     /// refused like any unknown key.
     /// </summary>
     public virtual IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>();
