@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 
 namespace ActorRunner.EndToEnd.Tests;
@@ -132,5 +133,65 @@ public sealed class ScenarioSpecs : IDisposable
         Assert.StartsWith("actor-runner: scenario postgres-row-limit could not prepare the run", line);
         Assert.Contains("127.0.0.1", line);
         Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+
+    [Fact]
+    public async Task A_node_on_another_machine_loads_the_sample_from_its_own_path()
+    {
+        // The orchestrator's copy is gone once it has loaded it: the remote node can only use its own.
+        var orchestratorCopy = CopySample("orchestrator-machine");
+        var nodeCopy = CopySample("node-machine");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "1", "--tasks", "12", "--loops", "2",
+            "--scenario", Sample, "--scenario-assembly", orchestratorCopy, "--set", "seats.count=10", "--set", $"seats.db=\"{Path.Combine(_workspace.Folder, "seats.db")}\"",
+            "--token", "e2e-secret", "--set", "join-timeout=40s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        Directory.Delete(Path.GetDirectoryName(orchestratorCopy)!, recursive: true);
+        var logs = new StringBuilder();
+        using var node = _workspace.StartNode(["--orchestrator", address, "--token", "e2e-secret", "--hostname", "127.0.0.2",
+            "--node-id", "host-b", "--scenario-assembly", nodeCopy], logs);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnode:\n" + logs);
+        Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal("seats sold = 10 of 10", l.GetProperty("outcome").GetString()));
+        Assert.Equal("127.0.0.2", result.Root.GetProperty("nodes")[0].GetProperty("host").GetString());
+        Assert.True(node.WaitForExit(10_000), "the remote node did not exit after the run");
+    }
+
+    [Fact]
+    public async Task Nodes_on_other_machines_reach_the_same_server_and_the_advisory_lock_holds_across_them()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "2", "--tasks", "40", "--loops", "2",
+            "--scenario", "postgres-row-limit", "--lock", "postgres-advisory", "--set", $"postgres.connection-string=\"{Postgres}\"",
+            "--set", "postgres.users=2", "--set", "postgres.limit=5", "--token", "e2e-secret", "--set", "join-timeout=40s"], stdout, stderr);
+        var address = await Workspace.AddressFrom(stdout);
+        var logs = new StringBuilder();
+        using var a = _workspace.StartNode(["--orchestrator", address, "--token", "e2e-secret", "--hostname", "127.0.0.2", "--node-id", "host-a"], logs);
+        using var b = _workspace.StartNode(["--orchestrator", address, "--token", "e2e-secret", "--hostname", "127.0.0.3", "--node-id", "host-b"], logs);
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result + "\nnodes:\n" + logs);
+        foreach (var loop in result.Root.GetProperty("loops").EnumerateArray())
+        {
+            Assert.Equal("verified", loop.GetProperty("verdict").GetString());
+            Assert.Equal(10, Figures(loop)["inserted"]);
+            Assert.Equal(30, Figures(loop)["refused"]);
+        }
+        Assert.Equal(["127.0.0.2", "127.0.0.3"], result.Root.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("host").GetString()).Order());
+    }
+
+    /// <summary>The sample's build output copied to a folder of its own in the workspace; returns the copy's .dll.</summary>
+    private string CopySample(string name)
+    {
+        var folder = Path.Combine(_workspace.Folder, name);
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(SampleAssembly)!))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        return Path.Combine(folder, Path.GetFileName(SampleAssembly));
     }
 }
