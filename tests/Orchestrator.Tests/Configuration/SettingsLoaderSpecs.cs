@@ -306,7 +306,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
     {
         var error = LoadFails("scenario=postgres-row-limit", "postgres.limit=0");
 
-        Assert.StartsWith("actor-runner.postgres.limit", error.Message);
+        Assert.StartsWith("actor-runner.postgres.limit (from --set postgres.limit=0): 0 is below the minimum of 1", error.Message);
     }
 
     [Fact]
