@@ -9,7 +9,7 @@ namespace ActorRunner.Orchestrator.Reporting;
 /// <summary>What a person sees: progress, one verdict line per loop, a summary. Colour only on a terminal.</summary>
 public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
 {
-    private RunSettings settings = null!;
+    private RunSettings _settings = null!;
 
     public static ConsoleReporter ForStandardOutput()
     {
@@ -27,7 +27,7 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
 
     public void RunStarting(RunSettings settings, RunContext run, string address)
     {
-        this.settings = settings;
+        _settings = settings;
         var layout = settings.RemoteNodes > 0
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
@@ -45,7 +45,7 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         var extra = v.Verdict != Verdict.Violated ? ""
             : v.LostUpdates > 0 ? $", {v.LostUpdates} lost updates, {v.Collisions.Count} collisions"
             : v.Collisions.Count > 0 ? $", {v.Collisions.Count} collisions" : "";
-        var rate = settings.Scenario == Scenarios.ScenarioCatalog.Default ? "increments/s" : "critical sections/s";
+        var rate = _settings.Scenario == Scenarios.ScenarioCatalog.Default ? "increments/s" : "critical sections/s";
         var text = $"loop {loop.Loop}/{loop.Loops}: {v.Outcome.Summary}, {v.Verdict.Name()}{extra} " +
                    $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, first per node {loop.Timings.FirstResumeSpreadMs:0.###} ms, " +
                    $"{loop.Timings.CriticalSectionsPerSecond:0} {rate})";

@@ -123,7 +123,7 @@ public sealed class RowLimitScenario : Scenario
         foreach (var (user, userRows) in RowsPerUser(outcome).Where(pair => pair.Value > limit).OrderBy(pair => pair.Key))
         {
             var tasks = inserts.Where(r => r.Observed == user).Select(r => r.TaskId).Order(StringComparer.Ordinal).ToList();
-            var by = tasks.Count == 0 ? "no task acknowledged an insert for it" : $"inserted by {Names(tasks)}";
+            var by = tasks.Count == 0 ? "no task acknowledged an insert for it" : $"inserted by {TaskNames.Brief(tasks)}";
             findings.Add($"user {user} has {userRows} rows, over the limit of {limit} ({by})");
             collisions.Add(new Collision(user, tasks, $"user {user}: {userRows} rows, limit {limit}"));
         }
@@ -143,10 +143,6 @@ public sealed class RowLimitScenario : Scenario
         };
         return new ScenarioJudgement(findings, collisions, figures);
     }
-
-    /// <summary>Up to ten names, then how many more (the report's collisions list them all).</summary>
-    public static string Names(IReadOnlyList<string> tasks) =>
-        tasks.Count <= 10 ? string.Join(", ", tasks) : $"{string.Join(", ", tasks.Take(10))} and {tasks.Count - 10} more";
 
     /// <summary>The key of a user's count in <see cref="ScenarioOutcome.Counts"/>.</summary>
     public static string UserKey(int user) => $"user-{user.ToString(CultureInfo.InvariantCulture)}";

@@ -63,7 +63,7 @@ public sealed class CounterScenario : Scenario
         if (lost > 0)
             findings.Add($"counter {counter} is below the {acknowledged} acknowledged increments: {lost} lost updates");
         foreach (var c in collisions)
-            findings.Add($"value {c.Observed} was read by {c.Tasks.Count} tasks that all committed: {Names(c.Tasks)}");
+            findings.Add($"value {c.Observed} was read by {c.Tasks.Count} tasks that all committed: {TaskNames.Brief(c.Tasks)}");
         if (counter > acknowledged + indeterminate)
             findings.Add($"counter {counter} is above the {acknowledged} acknowledged and {indeterminate} indeterminate increments");
         var wrongWrites = committed.Where(r => r.Written != r.Observed + 1).ToList();
@@ -78,11 +78,4 @@ public sealed class CounterScenario : Scenario
 
         return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { ["lostUpdates"] = lost });
     }
-
-    /// <summary>A consistency check of the database ("ok" when sound).</summary>
-    public static string IntegrityCheck(string path, TimeSpan busyTimeout) => new CounterState(path, busyTimeout).IntegrityCheck();
-
-    /// <summary>Up to ten names, then how many more (the report's collisions list them all).</summary>
-    public static string Names(IReadOnlyList<string> tasks) =>
-        tasks.Count <= 10 ? string.Join(", ", tasks) : $"{string.Join(", ", tasks.Take(10))} and {tasks.Count - 10} more";
 }
