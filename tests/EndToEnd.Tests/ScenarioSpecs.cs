@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 
 namespace ActorRunner.EndToEnd.Tests;
 
@@ -183,6 +185,53 @@ public sealed class ScenarioSpecs : IDisposable
             Assert.Equal(30, Figures(loop)["refused"]);
         }
         Assert.Equal(["127.0.0.2", "127.0.0.3"], result.Root.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("host").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task A_node_killed_while_its_inserts_wait_on_the_advisory_lock_is_named_and_the_server_rolls_them_back()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--scenario", "postgres-row-limit", "--lock", "postgres-advisory",
+            "--tasks", "4", "--nodes", "2", "--release-delay", "1s", "--lock-timeout", "20s",
+            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=1", "--set", "postgres.limit=5"], stdout, stderr);
+        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
+            $"nodes never joined:\n{stdout}\n{stderr}");
+
+        // The test takes user 1's advisory lock first: every task's insert then waits for it inside its transaction.
+        await using var blocker = new NpgsqlConnection(Postgres);
+        await blocker.OpenAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(1380731213, 1)", blocker)) await take.ExecuteNonQueryAsync();
+        var runId = Path.GetFileName(Directory.GetDirectories(_workspace.Runs).Single());
+        Assert.True(await Processes.Eventually(() => Waiting(runId) == 4, TimeSpan.FromSeconds(20)), $"the tasks never waited on the lock:\n{stdout}\n{stderr}");
+        var node2 = Processes.Mentioning(_workspace.Folder).Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("node-2\0", StringComparison.Ordinal));
+        Process.GetProcessById(node2).Kill();
+        // The server ends the dead node's sessions, rolling their transactions back; then the survivors go on.
+        Assert.True(await Processes.Eventually(() => Waiting(runId) == 2, TimeSpan.FromSeconds(20)), "the killed node's sessions stayed");
+        await using (var free = new NpgsqlCommand("SELECT pg_advisory_unlock(1380731213, 1)", blocker)) await free.ExecuteNonQueryAsync();
+
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(40));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        var loop = Assert.Single(result.Root.GetProperty("loops").EnumerateArray());
+        Assert.Equal("inconclusive", loop.GetProperty("verdict").GetString());
+        Assert.Contains(loop.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains("node-2"));
+        Assert.Equal(2, loop.GetProperty("acknowledged").GetInt32());
+        Assert.Equal(2, loop.GetProperty("counter").GetInt64()); // node-1's two inserts; none of node-2's landed
+        Assert.Equal(0, Figures(loop)["usersOverLimit"]);
+        Assert.Equal(0, Waiting(runId));
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+
+    /// <summary>The run's task sessions on the server waiting for an advisory lock.</summary>
+    private static int Waiting(string runId)
+    {
+        using var connection = new NpgsqlConnection(Postgres);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE $1 AND wait_event = 'advisory'", connection);
+        command.Parameters.AddWithValue($"actor-runner {runId} task-%");
+        return Convert.ToInt32(command.ExecuteScalar());
     }
 
     /// <summary>The sample's build output copied to a folder of its own in the workspace; returns the copy's .dll.</summary>

@@ -68,6 +68,7 @@ public sealed class RowLimitTask : IScenarioTask
                 set.CommandText = $"SET lock_timeout = {lockTimeoutMs};";
                 set.ExecuteNonQuery();
             }
+            WatchForADeadClient(connection);
 
             var lockCommand = connection.CreateCommand();
             lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({RowLimitScenario.AdvisoryLockClass}, {User});";
@@ -92,6 +93,26 @@ public sealed class RowLimitTask : IScenarioTask
             connection.Dispose();
             throw new InvalidOperationException(
                 $"{_created.TaskId}: preparing its statements on PostgreSQL at {_database.Endpoint} failed: {RowLimitDatabase.Reason(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// A backend waiting for a lock does not notice that its client died (a node killed mid-loop) until it next
+    /// talks to it: it would wait on, and then take the lock for nobody. With client_connection_check_interval
+    /// (PostgreSQL 14 and later) it checks the socket every second while it waits, and ends the dead session,
+    /// rolling its transaction back. An older server goes without.
+    /// </summary>
+    private static void WatchForADeadClient(NpgsqlConnection connection)
+    {
+        using var set = connection.CreateCommand();
+        set.CommandText = "SET client_connection_check_interval = 1000;";
+        try
+        {
+            set.ExecuteNonQuery();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject)
+        {
+            // PostgreSQL 13 or older.
         }
     }
 
