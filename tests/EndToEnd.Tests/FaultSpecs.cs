@@ -18,7 +18,7 @@ public sealed class FaultSpecs : IDisposable
         var stderr = new StringBuilder();
         // A long release delay keeps every task parked at the barrier while we kill node-2.
         using var orchestrator = _workspace.Start(["--tasks", "10", "--nodes", "2", "--release-delay", "20s"], stdout, stderr);
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
         var node2 = Processes.Mentioning(_workspace.Folder).Where(pid => pid != orchestrator.Id).Single(pid => NodeIdOf(pid) == "node-2");
         var killedAt = Stopwatch.StartNew();
         Process.GetProcessById(node2).Kill();
@@ -96,7 +96,7 @@ public sealed class FaultSpecs : IDisposable
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "60s"], stdout, stderr);
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
         var nodes = Processes.Mentioning(_workspace.Folder).Where(pid => pid != orchestrator.Id).ToList();
         Assert.Equal(2, nodes.Count);
 
@@ -114,7 +114,7 @@ public sealed class FaultSpecs : IDisposable
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "60s"], stdout, stderr);
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
 
         Signal(orchestrator.Id, signal);
         var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(20));
@@ -125,14 +125,10 @@ public sealed class FaultSpecs : IDisposable
         Assert.Empty(_workspace.ProcessesStillRunning());
     }
 
-    private async Task BothNodesReady(StringBuilder stdout, StringBuilder stderr) =>
-        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
-            $"nodes never joined:\n{stdout}\n{stderr}");
-
     /// <summary>The pid holding the run's lock file, from /proc/locks, once a task holds it.</summary>
     private async Task<int> LockHolder(StringBuilder stdout, StringBuilder stderr)
     {
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
         var lockFile = Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.lock");
         var inode = Inode(lockFile);
         var holder = 0;
@@ -196,7 +192,7 @@ public sealed class FaultSpecs : IDisposable
         using var orchestrator = _workspace.Start(["--tasks", "10", "--nodes", "2", "--loops", "2", "--release-delay", "3s"], stdout, stderr);
         var address = await Workspace.AddressFrom(stdout);
         var port = int.Parse(address[(address.LastIndexOf(':') + 1)..]);
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
 
         var idle = new List<System.Net.Sockets.TcpClient>();
         var rssBefore = ResidentKb(orchestrator.Id);
@@ -302,7 +298,7 @@ public sealed class FaultSpecs : IDisposable
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "2s"], stdout, stderr);
-        await BothNodesReady(stdout, stderr);
+        await Workspace.BothNodesReady(stdout, stderr);
         await Task.Delay(500); // the loop's reset is done; the release is still to come
         var db = Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.db");
         int holder;

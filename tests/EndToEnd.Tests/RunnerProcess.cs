@@ -132,6 +132,11 @@ public sealed class Workspace : IDisposable
     /// <summary>Processes whose command line mentions this workspace (the nodes pass their log path in it).</summary>
     public IReadOnlyList<int> ProcessesStillRunning() => Processes.Mentioning(Folder);
 
+    /// <summary>Waits until the orchestrator's console says both of its two nodes are ready.</summary>
+    public static async Task BothNodesReady(StringBuilder stdout, StringBuilder stderr) =>
+        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
+            $"nodes never joined:\n{stdout}\n{stderr}");
+
     /// <summary>No node of the run, and no process started in this workspace, outlived the run.</summary>
     public void AssertNothingLeft(RunResult result)
     {

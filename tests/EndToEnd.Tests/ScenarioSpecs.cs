@@ -195,8 +195,7 @@ public sealed class ScenarioSpecs : IDisposable
         using var orchestrator = _workspace.Start(["--scenario", "postgres-row-limit", "--lock", "postgres-advisory",
             "--tasks", "4", "--nodes", "2", "--release-delay", "1s", "--lock-timeout", "20s",
             "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=1", "--set", "postgres.limit=5"], stdout, stderr);
-        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(2/2,"); }, TimeSpan.FromSeconds(40)),
-            $"nodes never joined:\n{stdout}\n{stderr}");
+        await Workspace.BothNodesReady(stdout, stderr);
 
         // The test takes user 1's advisory lock first: every task's insert then waits for it inside its transaction.
         await using var blocker = new NpgsqlConnection(Postgres);
