@@ -68,7 +68,7 @@ public sealed record RunSettings
     public required string Scenario { get; init; }
     /// <summary>The user's scenario assembly (full path), empty for a built-in.</summary>
     public required string ScenarioAssembly { get; init; }
-    /// <summary>The scenario's section (e.g. actor-runner.postgres), or empty.</summary>
+    /// <summary>The scenario's settings section (e.g. actor-runner.postgres); actor-runner for a scenario without one.</summary>
     public required string ScenarioSection { get; init; }
     /// <summary>The scenario's own settings, every key of its section with its effective value.</summary>
     public required IReadOnlyDictionary<string, string> ScenarioSettings { get; init; }

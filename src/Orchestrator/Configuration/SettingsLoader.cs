@@ -80,14 +80,7 @@ public static class SettingsLoader
             known.Add($"{Root}.{s.SettingsSection}.{key}");
         foreach (var layer in layers) CheckKeys(layer, known);
 
-        var settings = Validate(reader) with
-        {
-            Scenario = name,
-            ScenarioAssembly = assembly,
-            ScenarioSection = scenario.SettingsSection is null ? "" : $"{Root}.{scenario.SettingsSection}",
-            ScenarioSettings = SectionValues(merged, scenario),
-        };
-        settings = settings with { LockMode = CheckLockMode(settings.LockMode, name, scenario, reader) };
+        var settings = Validate(reader, (scenario, name, assembly), SectionValues(merged, scenario));
         try
         {
             scenario.Validate(ScenarioRunOf(settings, "", ""));
@@ -108,7 +101,7 @@ public static class SettingsLoader
     public static ScenarioRun ScenarioRunOf(RunSettings settings, string runId, string dbPath) =>
         new(runId, settings.Scenario, settings.Tasks, settings.Loops,
             new LockInfo(settings.LockMode, settings.LockTimeout, settings.LockAppliedByScenario), dbPath,
-            new ScenarioSection(settings.ScenarioSection.Length > 0 ? settings.ScenarioSection : Root, settings.ScenarioSettings));
+            new ScenarioSection(settings.ScenarioSection, settings.ScenarioSettings));
 
     private static (Scenario Scenario, string Name, string Assembly) LoadScenario(Reader r)
     {
@@ -159,7 +152,7 @@ public static class SettingsLoader
         return values;
     }
 
-    private static RunSettings Validate(Reader r)
+    private static RunSettings Validate(Reader r, (Scenario Scenario, string Name, string Assembly) scenario, IReadOnlyDictionary<string, string> scenarioSettings)
     {
         var tasks = r.Count("tasks", min: 1);
         var remoteNodes = r.Count("remote-nodes", min: 0);
@@ -225,11 +218,11 @@ public static class SettingsLoader
             ContinueOnFailure = r.Bool("continue-on-failure"),
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
             ReleaseLead = r.Duration("release-lead", allowZero: true),
-            LockMode = r.String("lock.mode").ToLowerInvariant(),
-            Scenario = "",
-            ScenarioAssembly = "",
-            ScenarioSection = "",
-            ScenarioSettings = new Dictionary<string, string>(),
+            LockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r),
+            Scenario = scenario.Name,
+            ScenarioAssembly = scenario.Assembly,
+            ScenarioSection = scenario.Scenario.SettingsSection is { } section ? $"{Root}.{section}" : Root,
+            ScenarioSettings = scenarioSettings,
             LockTimeout = r.Duration("lock.timeout"),
             LockHold = r.Duration("lock.hold", allowZero: true),
             LockFile = r.String("lock.file"),

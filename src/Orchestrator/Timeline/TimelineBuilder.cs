@@ -36,8 +36,7 @@ public static class TimelineBuilder
         var timelineNodes = outcome.Nodes
             .Select(n => new TimelineNode(n.Id, n.TaskIds, n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0))
             .ToList();
-        var loops = outcome.Loops.Select(l => new TimelineLoop(l.Loop, l.Verification.Verdict.Name(), l.Verification.Counter,
-            l.Verification.Expected, l.Verification.Collisions.Select(c => c.Tasks).ToList(), l.Verification.Outcome.Summary,
+        var loops = outcome.Loops.Select(l => new TimelineLoop(l.Loop, l.Verification.Verdict.Name(), l.Verification.Expected, l.Verification.Collisions.Select(c => c.Tasks).ToList(), l.Verification.Outcome.Summary,
             l.Timings.ReleaseSpreadMs.Max, l.Timings.ReleaseSpreadMs.P50, l.Timings.ReleaseSpreadMs.P99,
             l.Timings.LockWaitMs.P50, l.Timings.LockWaitMs.P99, l.Timings.CriticalSectionsPerSecond)).ToList();
         return new TimelineData(runId, outcome.Verdict.Name(), timelineNodes, loops, events);

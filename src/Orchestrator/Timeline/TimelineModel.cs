@@ -19,7 +19,7 @@ namespace ActorRunner.Orchestrator.Timeline;
 /// <param name="Message">For sent/received: the message type (PrepareLoop, TasksReady, Release, TaskReport, ...).</param>
 /// <param name="From">For messages: "orchestrator" or a node id.</param>
 /// <param name="To">For messages: "orchestrator" or a node id.</param>
-/// <param name="Value">For read and written: the counter value.</param>
+/// <param name="Value">For read and written: what the task reported (the counter: the value read, the value written).</param>
 /// <param name="Detail">Free text: an error, a verdict's summary.</param>
 public sealed record TimelineEvent(
     long TimeUs,
@@ -43,7 +43,6 @@ public sealed record TimelineEvent(
 public sealed record TimelineLoop(
     int Loop,
     string Verdict,
-    long Counter,
     int Expected,
     IReadOnlyList<IReadOnlyList<string>> Collisions,
     string Outcome,

@@ -128,7 +128,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
         var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,
             new LockInfo(accepted.LockMode, lockTimeout, accepted.LockAppliedByScenario), accepted.DbPath,
-            new ScenarioSection(accepted.ScenarioSection.Length > 0 ? accepted.ScenarioSection : "actor-runner", accepted.ScenarioSettings));
+            new ScenarioSection(accepted.ScenarioSection, accepted.ScenarioSettings));
         scenario.Validate(run);
 
         var workers = new List<TaskWorker>(accepted.TaskIds.Count);

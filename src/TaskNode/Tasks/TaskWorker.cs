@@ -93,6 +93,9 @@ public sealed class TaskWorker : IDisposable
 
     private void RunRound(LoopRound round)
     {
+        // The loop's context for the scenario, made while parked: nothing is built while the lock is held.
+        var context = _context with { Loop = round.Loop };
+        _scenarioLog.Loop = round.Loop;
         var parkedUs = WireClock.NowUs();
         round.Parked();
         if (!round.Gate.Wait(LongestPark, _stopping))
@@ -120,7 +123,7 @@ public sealed class TaskWorker : IDisposable
                 return;
             }
             phases = phases with { LockAcquiredUs = WireClock.NowUs() };
-            var report = HoldingTheLock(round.Loop, ref phases);
+            var report = HoldingTheLock(context, ref phases);
             round.Report(report);
             LogReport(report);
         }
@@ -131,8 +134,9 @@ public sealed class TaskWorker : IDisposable
         }
     }
 
-    private TaskReport HoldingTheLock(int loop, ref TaskPhases phases)
+    private TaskReport HoldingTheLock(TaskContext context, ref TaskPhases phases)
     {
+        var loop = context.Loop;
         var outcome = TaskOutcome.Failed;
         long observed = -1, written = -1;
         string? error = null;
@@ -145,9 +149,8 @@ public sealed class TaskWorker : IDisposable
             }
             else
             {
-                _scenarioLog.Loop = loop;
                 var startedUs = WireClock.NowUs();
-                var result = _scenario!.RunTask(_context with { Loop = loop });
+                var result = _scenario!.RunTask(context);
                 var endedUs = WireClock.NowUs();
                 (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
                 phases = phases with

@@ -82,7 +82,7 @@ public static class SyntheticTimeline
             var collisions = collision ? new List<IReadOnlyList<string>> { new[] { CollidingA, CollidingB } } : [];
             events.Add(new(end, "orchestrator", loop, null, "loop-verdict", Detail: verdict));
             var counter = collision || failing is not null ? expected - 1 : expected;
-            summaries.Add(new TimelineLoop(loop, verdict, counter, expected,
+            summaries.Add(new TimelineLoop(loop, verdict, expected,
                 collisions, $"counter = {counter}, expected {expected}", 0.007, 0.004, 0.0069, 0.12, 0.3, 30_000));
         }
         events.Add(new((loops + 1) * 1_000_000L, "orchestrator", null, null, "run-ended"));
