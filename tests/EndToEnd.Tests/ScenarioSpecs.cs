@@ -26,6 +26,13 @@ public sealed class ScenarioSpecs : IDisposable
         ? value
         : throw new InvalidOperationException("ACTOR_RUNNER_POSTGRES is not set: run the tests with bash .ci/run, or start a server with eval \"$(bash .ci/postgres.sh start)\"");
 
+    /// <summary>The options of a postgres-row-limit run against the test server.</summary>
+    private static string[] RowLimit(string lockMode, int users, int limit) =>
+    [
+        "--scenario", "postgres-row-limit", "--lock", lockMode, "--set", $"postgres.connection-string=\"{Postgres}\"",
+        "--set", $"postgres.users={users}", "--set", $"postgres.limit={limit}",
+    ];
+
     private static Dictionary<string, long> Figures(JsonElement loop) =>
         loop.GetProperty("figures").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
 
@@ -85,9 +92,8 @@ public sealed class ScenarioSpecs : IDisposable
     {
         // Many tasks a user, released together: the trigger counts committed rows only (READ COMMITTED), so
         // inserts in flight at the same instant all see room under the limit.
-        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--lock", "none",
-            "--tasks", "120", "--nodes", "2", "--loops", "5",
-            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=2", "--set", "postgres.limit=3");
+        var result = await _workspace.Run([.. RowLimit("none", users: 2, limit: 3),
+            "--tasks", "120", "--nodes", "2", "--loops", "5"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var violated = result.Root.GetProperty("loops").EnumerateArray().Last();
@@ -105,9 +111,8 @@ public sealed class ScenarioSpecs : IDisposable
     [Fact]
     public async Task Row_limit_with_the_advisory_lock_is_verified_and_counts_the_refused_inserts()
     {
-        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--lock", "postgres-advisory",
-            "--tasks", "60", "--nodes", "2", "--loops", "2",
-            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=3", "--set", "postgres.limit=4");
+        var result = await _workspace.Run([.. RowLimit("postgres-advisory", users: 3, limit: 4),
+            "--tasks", "60", "--nodes", "2", "--loops", "2"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var loop in result.Root.GetProperty("loops").EnumerateArray())
@@ -168,8 +173,7 @@ public sealed class ScenarioSpecs : IDisposable
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var orchestrator = _workspace.Start(["--nodes", "0", "--remote-nodes", "2", "--tasks", "40", "--loops", "2",
-            "--scenario", "postgres-row-limit", "--lock", "postgres-advisory", "--set", $"postgres.connection-string=\"{Postgres}\"",
-            "--set", "postgres.users=2", "--set", "postgres.limit=5", "--token", "e2e-secret", "--set", "join-timeout=40s"], stdout, stderr);
+            .. RowLimit("postgres-advisory", users: 2, limit: 5), "--token", "e2e-secret", "--set", "join-timeout=40s"], stdout, stderr);
         var address = await Workspace.AddressFrom(stdout);
         var logs = new StringBuilder();
         using var a = _workspace.StartNode(["--orchestrator", address, "--token", "e2e-secret", "--hostname", "127.0.0.2", "--node-id", "host-a"], logs);
@@ -192,9 +196,8 @@ public sealed class ScenarioSpecs : IDisposable
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var orchestrator = _workspace.Start(["--scenario", "postgres-row-limit", "--lock", "postgres-advisory",
-            "--tasks", "4", "--nodes", "2", "--release-delay", "1s", "--lock-timeout", "20s",
-            "--set", $"postgres.connection-string=\"{Postgres}\"", "--set", "postgres.users=1", "--set", "postgres.limit=5"], stdout, stderr);
+        using var orchestrator = _workspace.Start([.. RowLimit("postgres-advisory", users: 1, limit: 5),
+            "--tasks", "4", "--nodes", "2", "--release-delay", "1s", "--lock-timeout", "20s"], stdout, stderr);
         await Workspace.BothNodesReady(stdout, stderr);
 
         // The test takes user 1's advisory lock first: every task's insert then waits for it inside its transaction.

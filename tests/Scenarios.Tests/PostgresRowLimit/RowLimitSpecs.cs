@@ -393,12 +393,7 @@ public sealed class RowLimitSpecs(ITestOutputHelper output) : IDisposable
         var task = CreateTasks(run)[0];
         var application = $"actor-runner {RunId} task-000";
         Assert.Equal(1, Scalar(server, $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{application}'"));
-        var gone = Stopwatch.StartNew();
-        while (Scalar(server, $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}'") > 0)
-        {
-            Assert.True(gone.Elapsed < TimeSpan.FromSeconds(10), "the terminated backend is still there after 10 s");
-            Thread.Sleep(20);
-        }
+        SessionGone(server, application, "the terminated backend");
 
         var error = Assert.Throws<ScenarioException>(() => task.RunTask(TaskOf(run, 0, 1)));
 
@@ -415,15 +410,22 @@ public sealed class RowLimitSpecs(ITestOutputHelper output) : IDisposable
         var run = Run(server, "none", limit: 5, users: 1, tasks: 1, table: NewTable());
         _scenario.BeforeRun(Loop(run, 0));
         var task = CreateTasks(run)[0];
-        var sessions = $"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'actor-runner {RunId} task-000'";
+        var application = $"actor-runner {RunId} task-000";
+        var sessions = $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}'";
         Assert.Equal(1, Scalar(server, sessions));
 
         task.Dispose();
 
+        SessionGone(server, application, "the task's session after Dispose");
+    }
+
+    /// <summary>Waits (10 s at most) until the server has no session of this application name.</summary>
+    private static void SessionGone(string server, string application, string what)
+    {
         var clock = Stopwatch.StartNew();
-        while (Scalar(server, sessions) > 0)
+        while (Scalar(server, $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}'") > 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the task's session is still there 10 s after Dispose");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{what} is still there after 10 s");
             Thread.Sleep(20);
         }
     }
