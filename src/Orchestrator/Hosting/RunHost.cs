@@ -132,11 +132,11 @@ public static class RunHost
     /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>
     private static async Task<RunOutcome> WaitBounded(Task<RunOutcome> done, RunSettings settings, Serilog.ILogger logger)
     {
-        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + settings.ReleaseLead + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
-        var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
-        if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
+        var limit = RunBound.Of(settings);
+        if (await RunBound.Within(done, limit)) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
-        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, []);
+        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, [],
+            new Books.LoopBook().Summary(TimeSpan.Zero), Books.StoppedBy.Failure);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace ActorRunner.Orchestrator.Reporting;
 public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
 {
     private RunSettings _settings = null!;
+    private Books.LoopPlan _plan = new(1, TimeSpan.Zero);
 
     public static ConsoleReporter ForStandardOutput()
     {
@@ -28,25 +29,35 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
     public void RunStarting(RunSettings settings, RunContext run, string address)
     {
         _settings = settings;
+        _plan = new Books.LoopPlan(settings.Loops, settings.Duration);
         var layout = settings.RemoteNodes > 0
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
-        Line($"ActorRunner run {run.RunId}: {settings.Scenario}, {settings.Tasks} tasks on {layout}, {settings.Loops} loop(s), lock {settings.LockModeName}");
+        Line($"ActorRunner run {run.RunId}: {settings.Scenario}, {settings.Tasks} tasks on {layout}, {Loops(settings)}, lock {settings.LockModeName}");
         Line($"orchestrator at {address}; run folder {run.RunFolder}");
     }
 
     public void NodeJoined(string nodeId, double joinMs, int ready, int expected) =>
         Line($"node {nodeId} ready ({ready}/{expected}, registered after {joinMs:0} ms)");
 
-    public void LoopDone(LoopRecord loop)
+    /// <summary>"3 loop(s)", "any loops for 30 s", "3 loop(s) within 30 s".</summary>
+    private static string Loops(RunSettings settings)
     {
+        var budget = settings.Duration > TimeSpan.Zero ? $"{Books.Durations.Text(settings.Duration)}" : null;
+        return settings.Loops == 0 ? $"loops for {budget}" : budget is null ? $"{settings.Loops} loop(s)" : $"{settings.Loops} loop(s) within {budget}";
+    }
+
+    /// <summary>A kept loop's verdict line (the first loops, those not verified, a sample); the others only count.</summary>
+    public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress)
+    {
+        if (!kept) return;
         var v = loop.Verification;
         var colour = v.Verdict switch { Verdict.Verified => "green", Verdict.Violated => "red", _ => "yellow" };
         var extra = v.Verdict != Verdict.Violated ? ""
             : v.LostUpdates > 0 ? $", {v.LostUpdates} lost updates, {v.Collisions.Count} collisions"
             : v.Collisions.Count > 0 ? $", {v.Collisions.Count} collisions" : "";
         var rate = _settings.Scenario == Scenarios.ScenarioCatalog.Default ? "increments/s" : "critical sections/s";
-        var text = $"loop {loop.Loop}/{loop.Loops}: {v.Outcome.Summary}, {v.Verdict.Name()}{extra} " +
+        var text = $"loop {_plan.Of(loop.Loop)}: {v.Outcome.Summary}, {v.Verdict.Name()}{extra} " +
                    $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, first per node {loop.Timings.FirstResumeSpreadMs:0.###} ms, " +
                    $"{loop.Timings.CriticalSectionsPerSecond:0} {rate})";
         console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
@@ -66,13 +77,21 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         }
     }
 
+    public void TaskReported(int loop, int reported, int expected) { }
+
     public void Aborting(string reason) => console.MarkupLine($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");
 
     public void Summary(RunReport report, string reportPath)
     {
-        var verified = report.Loops.Count(l => l.Verdict == "verified");
         var colour = report.Verdict switch { "verified" => "green", "violated" => "red", _ => "yellow" };
-        var text = $"verdict: {report.Verdict} ({verified}/{report.Settings.Loops} loops verified) in {report.TotalMs / 1000:0.00} s, exit code {report.ExitCode}";
+        var stop = report.StoppedBy switch
+        {
+            Books.StoppedBy.Duration => $"; the {Books.Durations.Text(report.Settings.Duration)} time budget ended the loops",
+            Books.StoppedBy.Interrupted => "; interrupted",
+            _ => "",
+        };
+        var asked = report.Settings.Loops > 0 && report.StoppedBy != Books.StoppedBy.Duration ? report.Settings.Loops : report.LoopsRun;
+        var text = $"verdict: {report.Verdict} ({report.Summary.Verified}/{asked} loops verified{stop}) in {report.TotalMs / 1000:0.00} s, exit code {report.ExitCode}";
         console.MarkupLine($"[bold {colour}]{Markup.Escape(text)}[/]");
         if (report.Loops.Count > 0 && report.Loops[0].ReleaseSpreadNote is { } note) Line($"note: {note}");
         Line($"report: {reportPath}");
