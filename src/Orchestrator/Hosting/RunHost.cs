@@ -44,6 +44,7 @@ public static class RunHost
             return Fail(ExitCode.BadUsage, e.Message);
         }
 
+        if (CheckScenario(scenario, settings) is { } refused) return refused;
         WarnIfTheLockTimeoutIsShort(settings);
         foreach (var warning in Preflight.Warnings(settings)) Console.Error.WriteLine($"actor-runner: warning: {warning}");
         var run = CreateRun(settings);
@@ -127,6 +128,27 @@ public static class RunHost
             logger.Warning("The actor system did not stop within 5 s");
         }
         return (int)exitCode;
+    }
+
+    /// <summary>
+    /// The scenario's preflight, before the run folder is made and any node starts: a run that cannot work as
+    /// configured is refused (exit code 2), a server that cannot be checked ends the run inconclusive (exit code 3).
+    /// </summary>
+    private static int? CheckScenario(Scenario scenario, RunSettings settings)
+    {
+        try
+        {
+            scenario.Preflight(new LoopContext(SettingsLoader.ScenarioRunOf(settings, "", ""), 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+            return null;
+        }
+        catch (ScenarioPreflightException e)
+        {
+            return Fail(ExitCode.BadUsage, $"{settings.Scenario}: {OneLine(e.Message)}");
+        }
+        catch (Exception e)
+        {
+            return Fail(ExitCode.Inconclusive, $"scenario {settings.Scenario} could not prepare the run: {OneLine(e.Message)}");
+        }
     }
 
     /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>
