@@ -6,11 +6,21 @@ using Spectre.Console;
 
 namespace ActorRunner.Orchestrator.Reporting;
 
-/// <summary>What a person sees: progress, one verdict line per loop, a summary. Colour only on a terminal.</summary>
-public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
+/// <summary>
+/// What a person sees: progress, one verdict line per kept loop, a summary. Colour, and a live progress line
+/// (<see cref="ProgressLine"/>) drawn over itself, only on a terminal (<paramref name="live"/>); plain lines otherwise.
+/// </summary>
+public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : IRunObserver
 {
+    /// <summary>Back to the start of the line, and the line erased.</summary>
+    private const string EraseLine = "\r\u001b[2K";
+
+    private readonly object _gate = new();
+    private readonly System.Diagnostics.Stopwatch _sinceDrawn = System.Diagnostics.Stopwatch.StartNew();
     private RunSettings _settings = null!;
     private Books.LoopPlan _plan = new(1, TimeSpan.Zero);
+    private ProgressLine _progress = new(new Books.LoopPlan(1, TimeSpan.Zero));
+    private bool _drawn;
 
     public static ConsoleReporter ForStandardOutput()
     {
@@ -23,13 +33,14 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         });
         // Plain lines, never wrapped, when the output goes to a file or a pipe.
         if (Console.IsOutputRedirected) console.Profile.Width = 4096;
-        return new ConsoleReporter(console);
+        return new ConsoleReporter(console, live: !Console.IsOutputRedirected);
     }
 
     public void RunStarting(RunSettings settings, RunContext run, string address)
     {
         _settings = settings;
         _plan = new Books.LoopPlan(settings.Loops, settings.Duration);
+        _progress = new ProgressLine(_plan);
         var layout = settings.RemoteNodes > 0
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
@@ -50,7 +61,19 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
     /// <summary>A kept loop's verdict line (the first loops, those not verified, a sample); the others only count.</summary>
     public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress)
     {
-        if (!kept) return;
+        lock (_gate) _progress.LoopDone(progress);
+        if (kept) VerdictLine(loop);
+        Draw(force: kept);
+    }
+
+    public void TaskReported(int loop, int reported, int expected)
+    {
+        lock (_gate) _progress.TaskReported(loop, reported, expected);
+        Draw(force: false);
+    }
+
+    private void VerdictLine(LoopRecord loop)
+    {
         var v = loop.Verification;
         var colour = v.Verdict switch { Verdict.Verified => "green", Verdict.Violated => "red", _ => "yellow" };
         var extra = v.Verdict != Verdict.Violated ? ""
@@ -60,7 +83,7 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         var text = $"loop {_plan.Of(loop.Loop)}: {v.Outcome.Summary}, {v.Verdict.Name()}{extra} " +
                    $"(release spread {loop.Timings.ReleaseSpreadMs.Max:0.###} ms, first per node {loop.Timings.FirstResumeSpreadMs:0.###} ms, " +
                    $"{loop.Timings.CriticalSectionsPerSecond:0} {rate})";
-        console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
+        Coloured($"[{colour}]{Markup.Escape(text)}[/]");
         foreach (var finding in v.Findings.Take(5)) Line($"  {finding}");
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");
     }
@@ -77,9 +100,7 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         }
     }
 
-    public void TaskReported(int loop, int reported, int expected) { }
-
-    public void Aborting(string reason) => console.MarkupLine($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");
+    public void Aborting(string reason) => Coloured($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");
 
     public void Summary(RunReport report, string reportPath)
     {
@@ -92,10 +113,52 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
         };
         var asked = report.Settings.Loops > 0 && report.StoppedBy != Books.StoppedBy.Duration ? report.Settings.Loops : report.LoopsRun;
         var text = $"verdict: {report.Verdict} ({report.Summary.Verified}/{asked} loops verified{stop}) in {report.TotalMs / 1000:0.00} s, exit code {report.ExitCode}";
-        console.MarkupLine($"[bold {colour}]{Markup.Escape(text)}[/]");
+        Coloured($"[bold {colour}]{Markup.Escape(text)}[/]");
         if (report.Loops.Count > 0 && report.Loops[0].ReleaseSpreadNote is { } note) Line($"note: {note}");
         Line($"report: {reportPath}");
     }
 
-    private void Line(string text) => console.WriteLine(text);
+    private void Line(string text)
+    {
+        lock (_gate)
+        {
+            Erase();
+            console.WriteLine(text);
+        }
+    }
+
+    private void Coloured(string markup)
+    {
+        lock (_gate)
+        {
+            Erase();
+            console.MarkupLine(markup);
+        }
+    }
+
+    /// <summary>On a terminal, the live line drawn again (at most every <see cref="ProgressLine.RedrawEvery"/> unless forced).</summary>
+    private void Draw(bool force)
+    {
+        if (!live) return;
+        lock (_gate)
+        {
+            if (!force && _drawn && _sinceDrawn.Elapsed < ProgressLine.RedrawEvery) return;
+            var text = _progress.Text();
+            var width = Math.Max(20, console.Profile.Width - 1);
+            if (text.Length > width) text = text[..width];
+            var writer = console.Profile.Out.Writer;
+            writer.Write(EraseLine);
+            console.Markup($"[grey]{Spectre.Console.Markup.Escape(text)}[/]");
+            writer.Flush();
+            _drawn = true;
+            _sinceDrawn.Restart();
+        }
+    }
+
+    private void Erase()
+    {
+        if (!_drawn) return;
+        console.Profile.Out.Writer.Write(EraseLine);
+        _drawn = false;
+    }
 }
