@@ -44,20 +44,22 @@ public sealed class CalibrationReporter(ConsoleReporter console, TextWriter outp
     {
         CalibrationTable table;
         lock (_loops) table = CalibrationTable.Tally(ladder, loopsPerWidth, _loops);
-        foreach (var line in Lines(table, report.AbortReason)) output.WriteLine(line);
         var path = Path.Combine(run.RunFolder, FileName);
+        var written = true;
         try
         {
             Write(table, run, report, path);
-            output.WriteLine($"calibration: {path}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"actor-runner: cannot write {path}: {e.Message}");
-            return (int)ExitCode.Inconclusive;
+            written = false;
         }
-        output.WriteLine($"report: {run.ReportPath}");
-        return table.ResolutionUs is null ? (int)ExitCode.Inconclusive : (int)ExitCode.Verified;
+        var lines = Lines(table, report.AbortReason);
+        foreach (var line in lines.Take(lines.Count - 1)) output.WriteLine(line);
+        output.WriteLine(written ? $"report: {run.ReportPath}; calibration: {path}" : $"report: {run.ReportPath}");
+        output.WriteLine(lines[^1]);
+        return written && table.ResolutionUs is not null ? (int)ExitCode.Verified : (int)ExitCode.Inconclusive;
     }
 
     /// <summary>The table, a note on any width that reached 95% below one that did not, and the resolution line (last).</summary>
