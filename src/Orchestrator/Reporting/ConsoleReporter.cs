@@ -10,7 +10,7 @@ namespace ActorRunner.Orchestrator.Reporting;
 /// What a person sees: progress, one verdict line per kept loop, a summary. Colour, and a live progress line
 /// (<see cref="ProgressLine"/>) drawn over itself, only on a terminal (<paramref name="live"/>); plain lines otherwise.
 /// </summary>
-public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : IRunObserver
+public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : IRunPresenter
 {
     /// <summary>Back to the start of the line, and the line erased.</summary>
     private const string EraseLine = "\r\u001b[2K";
@@ -100,6 +100,14 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         }
     }
 
+    /// <summary>A small run's timeline drawn, then the summary; the exit code is the run's.</summary>
+    public int Finished(RunContext run, RunReport report, TimelineData? timeline)
+    {
+        if (timeline is not null) CompactTimeline(timeline);
+        Summary(report, run.ReportPath);
+        return report.ExitCode;
+    }
+
     public void Aborting(string reason) => Coloured($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");
 
     public void Summary(RunReport report, string reportPath)
@@ -153,6 +161,12 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
             _drawn = true;
             _sinceDrawn.Restart();
         }
+    }
+
+    /// <summary>The live line erased, for output written past this reporter.</summary>
+    public void EndProgress()
+    {
+        lock (_gate) Erase();
     }
 
     private void Erase()
