@@ -77,6 +77,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private long _releaseSentUs;
     private TimeSpan _releaseIn;
     private readonly HashSet<string> _readyNodes = new();
+    private bool _loopPrepared;
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
     private string? _loopAbort;
@@ -257,35 +258,26 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _loop = loop;
         _loopStartUs = WireClock.NowUs();
         _readyNodes.Clear();
+        _loopPrepared = false;
         _reports.Clear();
         _missing.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
         _releaseSentUs = 0;
-        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop", loop, _scenario.Name);
+        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
+        // The reset and the parking overlap: no task acts before the Release, which waits for both.
         var scenario = _scenario;
         Task.Run(() => scenario.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop),
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
-        Enter("preparing", Preparing);
-    }
-
-    private void Preparing()
-    {
-        Receive<LoopPrepared>(prepared =>
+        foreach (var node in LiveNodes)
         {
-            foreach (var node in LiveNodes)
-            {
-                var prepare = new PrepareLoop(prepared.Loop, node.ReleaseWait);
-                node.Ref!.Tell(prepare);
-                _timeline.Sent(prepare, node.Id, prepared.Loop);
-            }
-            Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
-            Enter("barrier", Barrier);
-        });
-        Receive<StoreFailed>(failed => Abort(failed.Reason));
-        NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
-        CommonHandlers();
+            var prepare = new PrepareLoop(loop, node.ReleaseWait);
+            node.Ref!.Tell(prepare);
+            _timeline.Sent(prepare, node.Id, loop);
+        }
+        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
+        Enter("barrier", Barrier);
     }
 
     private void Barrier()
@@ -298,8 +290,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
-            if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+            ReleaseWhenSet();
         });
+        Receive<LoopPrepared>(prepared => prepared.Loop == _loop, _ =>
+        {
+            _loopPrepared = true;
+            ReleaseWhenSet();
+        });
+        Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<BarrierTimedOut>(timeout => timeout.Loop == _loop, _ =>
         {
             var missing = _nodes.Values.Where(n => !_readyNodes.Contains(n.Id)).Select(n => n.Id);
@@ -307,6 +305,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
+    }
+
+    /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
+    private void ReleaseWhenSet()
+    {
+        if (_loopPrepared && _readyNodes.Count == _settings.TotalNodes) ReleaseAll();
     }
 
     private void ReleaseAll()
