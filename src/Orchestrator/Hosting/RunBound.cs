@@ -19,7 +19,7 @@ public static class RunBound
     /// <summary>The bound, or <see cref="TimeSpan.MaxValue"/> when it is beyond what a TimeSpan holds.</summary>
     public static TimeSpan Of(RunSettings settings)
     {
-        var perLoop = Seconds(settings.BarrierTimeout, settings.ReleaseDelay, settings.ReleaseLead, settings.LockTimeout, settings.LoopTimeout, Margin);
+        var perLoop = Seconds(settings.BarrierTimeout, settings.ReleaseDelay, new Releasing.ReleaseLead(settings.ReleaseLead).Most, settings.LockTimeout, settings.LoopTimeout, Margin);
         var loops = settings.Loops > 0 ? settings.Loops * perLoop : double.PositiveInfinity;
         if (settings.Duration > TimeSpan.Zero) loops = Math.Min(loops, settings.Duration.TotalSeconds + perLoop);
         var total = Seconds(settings.JoinTimeout, settings.ShutdownTimeout, Margin) + loops;
