@@ -19,7 +19,7 @@ public sealed class RunBoundSpecs
     public void A_time_budget_bounds_a_billion_loops_to_the_budget_and_one_loop_more()
     {
         var settings = Defaults with { Loops = 1_000_000_000, Duration = TimeSpan.FromSeconds(30) };
-        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + settings.ReleaseLead + settings.LockTimeout + settings.LoopTimeout + RunBound.Margin;
+        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + new Orchestrator.Releasing.ReleaseLead(settings.ReleaseLead).Most + settings.LockTimeout + settings.LoopTimeout + RunBound.Margin;
 
         var bound = RunBound.Of(settings);
 
