@@ -29,6 +29,13 @@ public abstract class Scenario
     public virtual IReadOnlyCollection<string> OwnLockModes { get; } = [];
 
     /// <summary>
+    /// What one task keeps open across loops (descriptors, memory, server connections), for the check that a node's
+    /// tasks fit its limits before it opens them. A scenario that does not say is taken to need
+    /// <see cref="TaskResources.Unknown"/>.
+    /// </summary>
+    public virtual TaskResources ResourcesPerTask => TaskResources.Unknown;
+
+    /// <summary>
     /// Checks the settings before anything starts, on the orchestrator and on every node. Throw
     /// <see cref="ScenarioSettingsException"/> (the typed getters of <see cref="ScenarioSection"/> do) to refuse them.
     /// </summary>

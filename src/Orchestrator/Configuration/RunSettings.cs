@@ -18,6 +18,9 @@ public sealed record RunSettings
     public required int Nodes { get; init; }
     /// <summary>The most tasks one node hosts.</summary>
     public required int TasksPerNode { get; init; }
+    /// <summary>Why the default layout has more nodes than one per core (the machine's limits), for the console; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? LayoutNote { get; init; }
     public required int RemoteNodes { get; init; }
     public required int Loops { get; init; }
     public required bool ContinueOnFailure { get; init; }

@@ -32,6 +32,7 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
         Line($"ActorRunner run {run.RunId}: {settings.Scenario}, {settings.Tasks} tasks on {layout}, {settings.Loops} loop(s), lock {settings.LockModeName}");
+        if (settings.LayoutNote is { } note) Line(note);
         Line($"orchestrator at {address}; run folder {run.RunFolder}");
     }
 
