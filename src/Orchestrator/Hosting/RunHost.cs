@@ -133,7 +133,7 @@ public static class RunHost
     private static async Task<RunOutcome> WaitBounded(Task<RunOutcome> done, RunSettings settings, Serilog.ILogger logger)
     {
         var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + settings.ReleaseLead + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
-        var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
+        var limit = settings.JoinLimit + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
         if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
         return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, []);

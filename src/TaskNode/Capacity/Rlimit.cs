@@ -35,6 +35,10 @@ public static partial class Rlimit
         return GetNative(resource, out var limit) == 0 ? (limit.Current, limit.Maximum) : null;
     }
 
+    /// <summary>Sets the soft and hard limit of <paramref name="resource"/>; false when the kernel refuses.</summary>
+    internal static bool Set(int resource, ulong soft, ulong hard) =>
+        OperatingSystem.IsLinux() && SetNative(resource, new Native { Current = soft, Maximum = hard }) == 0;
+
     /// <summary>Whether this process runs as root, whom the kernel does not hold to RLIMIT_NPROC.</summary>
     public static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
 
@@ -46,6 +50,6 @@ public static partial class Rlimit
     {
         if (Get(RLIMIT_NOFILE) is not var (soft, hard)) return (0, 0);
         if (soft >= hard) return (soft, soft);
-        return SetNative(RLIMIT_NOFILE, new Native { Current = hard, Maximum = hard }) == 0 ? (soft, hard) : (soft, soft);
+        return Set(RLIMIT_NOFILE, hard, hard) ? (soft, hard) : (soft, soft);
     }
 }
