@@ -62,7 +62,7 @@ public sealed class TaskWorker : IDisposable
     {
         _scenario = Step("the scenario could not create it (CreateTask)", _create);
         Step("its lock could not open", () => { _lock.Open(); return true; });
-        WarmUp();
+        Step("its release path could not be warmed up", () => { WarmUp(); return true; });
         Step("its thread could not start", () => { _thread.Start(); return true; });
     }
 
