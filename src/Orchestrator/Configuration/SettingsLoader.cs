@@ -159,6 +159,8 @@ public static class SettingsLoader
     {
         var tasks = r.Count("tasks", min: 1);
         var remoteNodes = r.Count("remote-nodes", min: 0);
+        if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
+            throw new SettingsError($"{r.NameOf("remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
         int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
         int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
         var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);

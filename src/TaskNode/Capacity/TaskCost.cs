@@ -19,7 +19,7 @@ public sealed record TaskCost(long Descriptors, long Threads, long Maps, long Me
     public static TaskCost For(bool fileLock, TaskResources scenario) =>
         new(Descriptors: (fileLock ? 1 : 0) + scenario.Descriptors,
             Threads: 1,
-            Maps: MapsPerThread,
+            Maps: MapsPerThread + scenario.Maps,
             MemoryBytes: TaskWorker.StackBytes + scenario.MemoryBytes);
 }
 
