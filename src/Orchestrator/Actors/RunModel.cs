@@ -19,13 +19,24 @@ public sealed record RunContext(
 public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,
     int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs)
 {
+    /// <summary>How its tasks waited for the release (spin or wake), and the cores it reported.</summary>
+    public Messages.ReleaseWait ReleaseWait { get; init; }
+    public int Cores { get; init; }
+
     /// <summary>The offset applied to this node's timestamps.</summary>
     public long EffectiveOffsetUs => Messages.WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
 }
 
 /// <summary>One loop's verification, timings and the tasks' reports.</summary>
 public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
-    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports);
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports)
+{
+    /// <summary>How far ahead of its instant the Release was sent (ms); 0 when the loop released nothing.</summary>
+    public double ReleaseLeadMs { get; init; }
+
+    /// <summary>Nodes that had the Release only after its instant: their tasks started late.</summary>
+    public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
+}
 
 /// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
 public sealed record RunOutcome(
