@@ -46,8 +46,8 @@ DOTNET_ENV = {
 # Names of the programs a run starts; at the end none of ours may remain.
 PROGRAM_NAMES = ("ActorRunner.TaskNode", "ActorRunner.Orchestrator", "taskrunner.py", "bench.py")
 
-# The reference program's SQLite waits for the disk at every commit (synchronous = full, SQLite's default); where a
-# figure compares increments with it, ours does the same work.
+# The reference program's SQLite waits for the disk at every commit (synchronous = full, SQLite's default), and so do
+# ours by default; said here so that a figure compared with it stays the same work if the default ever changes.
 SAME_WORK = ["--set", "sqlite.synchronous=full"]
 PAUSE_S = 0.5          # between runs, so one run's teardown does not overlap the next one's start
 SAMPLE_S = 0.05        # memory sampling period

@@ -38,7 +38,10 @@ public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verificati
     public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
 }
 
-/// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
+/// <summary>
+/// How the run ended: the loops kept in full (<see cref="Books.LoopBook"/>), the figures of every loop that ran,
+/// why the loops stopped, and the orchestrator's own timeline events (run-level ones and the kept loops').
+/// </summary>
 public sealed record RunOutcome(
     Verdict Verdict,
     IReadOnlyList<NodeRecord> Nodes,
@@ -46,14 +49,25 @@ public sealed record RunOutcome(
     string? AbortReason,
     bool Interrupted,
     double StartupMs,
-    IReadOnlyList<Timeline.TimelineEvent> Events);
+    IReadOnlyList<Timeline.TimelineEvent> Events,
+    Books.LoopSummary Summary,
+    Books.StoppedBy StoppedBy);
+
+/// <summary>The run so far, after a loop: for a person following a long run.</summary>
+public sealed record LoopProgress(int Done, long Verified, long Violated, long Inconclusive, TimeSpan Elapsed)
+{
+    public double LoopsPerSecond => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
+}
 
 /// <summary>What a person watching the run is told, as it happens.</summary>
 public interface IRunObserver
 {
     void RunStarting(RunSettings settings, RunContext run, string address);
     void NodeJoined(string nodeId, double joinMs, int ready, int expected);
-    void LoopDone(LoopRecord loop);
+    /// <summary>A loop's verdict; <paramref name="kept"/>: the loop is kept in full (the first ones, those not verified, a sample).</summary>
+    void LoopDone(LoopRecord loop, bool kept, LoopProgress progress);
+    /// <summary>A task of the loop under way reported.</summary>
+    void TaskReported(int loop, int reported, int expected);
     void Aborting(string reason);
 }
 

@@ -15,15 +15,16 @@ public sealed class CounterScenario : Scenario
     public override string? SettingsSection => "sqlite";
 
     /// <summary>
-    /// The defaults. <c>synchronous</c>: SQLite's PRAGMA synchronous on every connection to the counter (off, normal,
-    /// full; see <see cref="CounterDatabase.Open"/>).
+    /// The defaults. <c>synchronous</c>: SQLite's PRAGMA synchronous on every task's connection to the counter (off,
+    /// normal, full; see <see cref="CounterDatabase.Open"/>). full, SQLite's own default: each commit waits for the
+    /// disk, which is part of the critical section a real program has.
     /// </summary>
     public override IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
     {
         ["synchronous"] = DefaultSynchronous,
     };
 
-    private const string DefaultSynchronous = "off";
+    private const string DefaultSynchronous = "full";
 
     /// <inheritdoc />
     public override void Validate(ScenarioRun run) => Synchronous(run);
@@ -37,7 +38,8 @@ public sealed class CounterScenario : Scenario
             : throw new ScenarioSettingsException($"{run.Settings.Name("synchronous")}: '{value}' is not one of {string.Join(", ", CounterDatabase.SynchronousLevels)}");
     }
 
-    private static CounterState State(ScenarioRun run) => new(run.DbPath, run.Lock.Timeout, Synchronous(run));
+    // The orchestrator's reset and read are not part of the race: they never wait for the disk.
+    private static CounterState State(ScenarioRun run) => new(run.DbPath, run.Lock.Timeout, "off");
 
     public override void BeforeRun(LoopContext context) => State(context.Run).Prepare();
 
