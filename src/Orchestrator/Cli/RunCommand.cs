@@ -7,7 +7,8 @@ public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assign
 
 /// <summary>
 /// The orchestrator's command line: the root command runs the test (every named option is a HOCON key under
-/// actor-runner); the timeline subcommand prints a finished run's timeline.
+/// actor-runner); the timeline subcommand prints a finished run's timeline; node runs a task node (dispatched before
+/// this parser, see <see cref="NodeSubcommand"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -51,6 +52,7 @@ public static class RunCommand
         };
         foreach (var n in named) root.Options.Add(n.Option);
         root.Subcommands.Add(TimelineCommand.Create());
+        root.Subcommands.Add(NodeSubcommand.Create());
 
         root.SetAction((parse, cancel) =>
         {
