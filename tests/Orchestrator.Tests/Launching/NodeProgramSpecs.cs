@@ -3,6 +3,7 @@ using ActorRunner.Orchestrator.Launching;
 namespace ActorRunner.Orchestrator.Tests.Launching;
 
 /// <summary>Where the orchestrator finds the node program: beside it after a build, and inside an installed tool.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class NodeProgramSpecs : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("node-program-").FullName;
