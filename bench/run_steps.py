@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Where `dotnet run --project src/Orchestrator` spends its time once the app is built, step by step.
 
-    python3 bench/run_steps.py [--reps 5] [--reference ../shared/baseline]
+    python3 bench/run_steps.py [--reps 5] [--reference ../shared/baseline] [--tool PATH]
 
 Times, alternately and in an empty temp folder each: the reference's default run (`python3 taskrunner.py`),
 `dotnet run --project src/Orchestrator` (the whole), and its steps run alone: `dotnet restore`, `dotnet build
 --no-restore` (the up-to-date check of the projects, and the ReadyToRun step when something changed), and the
-built app (Debug, what `dotnet run` starts). One untimed `dotnet run` first builds Debug. Medians; the dotnet
+built app (Debug, what `dotnet run` starts); with --tool, an installed actor-runner too. One untimed `dotnet run` first builds Debug. Medians; the dotnet
 CLI runs without build servers (as in bench/run.py). Standard library only.
 """
 import argparse
@@ -44,6 +44,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "baseline")
+    ap.add_argument("--tool", type=Path, default=None, help="an installed actor-runner to time as well")
     args = ap.parse_args()
     if args.reps < 1:
         ap.error("--reps must be at least 1")
@@ -58,8 +59,14 @@ def main():
         "  dotnet build src/Orchestrator --no-restore": ["dotnet", "build", PROJECT, "--no-restore"],
         "  the built app (bin/Debug)": [APP],
     }
+    if args.tool is not None:
+        if not args.tool.is_file():
+            ap.error(f"--tool {args.tool}: no such file")
+        steps["the installed tool: actor-runner"] = [args.tool.resolve()]
     print("warm-up: dotnet run (builds Debug when needed) ...", flush=True)
     timed(steps["dotnet run --project src/Orchestrator"], timeout_s=1800)
+    if args.tool is not None:
+        timed(steps["the installed tool: actor-runner"])
     times = {name: [] for name in steps}
     names = list(steps)
     for rep in range(args.reps):
