@@ -1,7 +1,9 @@
 using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Launching;
+using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
@@ -46,6 +48,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public string? Lost { get; set; }
         public long ClockOffsetUs { get; set; }
         public long ClockUncertaintyUs { get; set; }
+        public int Cores { get; set; }
+        public string Machine { get; set; } = "";
+        public ReleaseWait ReleaseWait { get; set; }
+
+        /// <summary>A time on this node's clock, on the orchestrator's.</summary>
+        public long ToOrchestratorUs(long nodeUs) => nodeUs + WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -58,15 +66,23 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly IActorRef _lock;
     private readonly Dictionary<string, NodeEntry> _nodes = new();
     private readonly Queue<(IReadOnlyList<string> Tasks, int First)> _remoteSlots = new();
-    private readonly List<LoopRecord> _loops = new();
+    private readonly LoopBook _book = new();
+    private readonly LoopPlan _plan;
     private readonly long _startedUs = WireClock.NowUs();
+    private long _firstLoopStartUs;
+    private long _lastVerdictUs;
+    private StoppedBy _stoppedBy = StoppedBy.Failure;
     private readonly TimelineRecorder _timeline;
+    private readonly ReleaseLead _releaseLead;
 
     // The loop under way.
     private int _loop;
     private long _loopStartUs;
     private long _releaseAtUs;
+    private long _releaseSentUs;
+    private TimeSpan _releaseIn;
     private readonly HashSet<string> _readyNodes = new();
+    private bool _loopPrepared;
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
     private string? _loopAbort;
@@ -83,6 +99,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _phase = phase;
         _phase.Enter("joining", 0);
         _settings = settings;
+        _plan = new LoopPlan(settings.Loops, settings.Duration);
+        _releaseLead = new ReleaseLead(settings.ReleaseLead);
         _run = run;
         _scenario = scenario;
         _observer = observer;
@@ -113,15 +131,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private int ExpectedTasks => _settings.Tasks;
 
-    private TimeSpan ReleaseIn => _settings.ReleaseDelay > _settings.ReleaseLead ? _settings.ReleaseDelay : _settings.ReleaseLead;
-
     protected override void PreStart()
     {
         var address = Address.ToString();
         _observer.RunStarting(_settings, _run, address);
         _timeline.Note("run-started", null, address);
-        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
-            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
+        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
+            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
         var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
         [
             "--orchestrator", address,
@@ -208,6 +224,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Received(ready, entry.Id, null);
         entry.Ready = true;
         (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+        (entry.Cores, entry.Machine) = (ready.Cores, ready.Machine);
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
@@ -215,7 +232,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel("join");
         _startupMs = (WireClock.NowUs() - _run.ProcessStartUs) / 1000.0;
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_startupMs, 1));
+        ChooseReleaseWaits();
         StartLoop(1);
+    }
+
+    /// <summary>How each node's tasks wait for the release, from the nodes' tasks, cores and machines (release.wait).</summary>
+    private void ChooseReleaseWaits()
+    {
+        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait,
+            _nodes.Values.Select(n => new NodeShape(n.Id, n.Machine, n.TaskIds.Count, n.Cores)).ToList());
+        foreach (var node in _nodes.Values)
+        {
+            node.ReleaseWait = plan[node.Id];
+            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}",
+                node.Id, node.TaskIds.Count, node.Cores, node.ReleaseWait);
+        }
     }
 
     private string JoinTimeoutReason()
@@ -232,35 +263,28 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         _loop = loop;
         _loopStartUs = WireClock.NowUs();
+        if (loop == 1) _firstLoopStartUs = _loopStartUs;
         _readyNodes.Clear();
+        _loopPrepared = false;
         _reports.Clear();
         _missing.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
-        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop", loop, _scenario.Name);
+        _releaseSentUs = 0;
+        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
+        // The reset and the parking overlap: no task acts before the Release, which waits for both.
         var scenario = _scenario;
         Task.Run(() => scenario.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop),
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
-        Enter("preparing", Preparing);
-    }
-
-    private void Preparing()
-    {
-        Receive<LoopPrepared>(prepared =>
+        foreach (var node in LiveNodes)
         {
-            var prepare = new PrepareLoop(prepared.Loop);
-            foreach (var node in LiveNodes)
-            {
-                node.Ref!.Tell(prepare);
-                _timeline.Sent(prepare, node.Id, prepared.Loop);
-            }
-            Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
-            Enter("barrier", Barrier);
-        });
-        Receive<StoreFailed>(failed => Abort(failed.Reason));
-        NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
-        CommonHandlers();
+            var prepare = new PrepareLoop(loop, node.ReleaseWait);
+            node.Ref!.Tell(prepare);
+            _timeline.Sent(prepare, node.Id, loop);
+        }
+        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
+        Enter("barrier", Barrier);
     }
 
     private void Barrier()
@@ -273,8 +297,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
-            if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+            ReleaseWhenSet();
         });
+        Receive<LoopPrepared>(prepared => prepared.Loop == _loop, _ =>
+        {
+            _loopPrepared = true;
+            ReleaseWhenSet();
+        });
+        Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<BarrierTimedOut>(timeout => timeout.Loop == _loop, _ =>
         {
             var missing = _nodes.Values.Where(n => !_readyNodes.Contains(n.Id)).Select(n => n.Id);
@@ -284,19 +314,29 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         CommonHandlers();
     }
 
+    /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
+    private void ReleaseWhenSet()
+    {
+        if (_loopPrepared && _readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+    }
+
     private void ReleaseAll()
     {
         Timers.Cancel("barrier");
         // The agreed instant: after the release delay, and never sooner than the lead every node needs to have it.
-        _releaseAtUs = WireClock.NowUs() + (long)ReleaseIn.TotalMicroseconds;
+        var lead = _releaseLead.Next;
+        _releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
+        _releaseSentUs = WireClock.NowUs();
+        _releaseAtUs = _releaseSentUs + (long)_releaseIn.TotalMicroseconds;
         var release = new Release(_loop, _releaseAtUs);
         foreach (var node in LiveNodes)
         {
             node.Ref!.Tell(release);
             _timeline.Sent(release, node.Id, _loop);
         }
-        _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
-        var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+        if (LoopDetail.Planned(_loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
+        else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
+        var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
         Enter("collecting", Collecting);
     }
@@ -314,7 +354,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 foreach (var task in unreported)
                     _missing[task] = new TaskError(task, node.Id, "no report before the loop timeout", Indeterminate: true);
             }
-            var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+            var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
             EndLoop($"loop timeout after {limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
         });
         NodeLossHandlers(lost =>
@@ -344,6 +384,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Warning("Loop {Loop}: ignored a second report of task {Task}", _loop, report.TaskId);
             return;
         }
+        _observer.TaskReported(_loop, _reports.Count + _missing.Count, ExpectedTasks);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}", _loop, report.TaskId, report.NodeId, report.Observed, report.Written);
         else
@@ -415,24 +456,72 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var verification = read.Verification;
         if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
+        var lateNodes = MeasureReleaseDelivery();
+        var now = WireClock.NowUs();
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
-            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList());
+            (now - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList())
+        {
+            ReleaseLeadMs = _releaseAtUs > 0 ? (_releaseAtUs - _releaseSentUs) / 1000.0 : 0,
+            LateReleaseNodes = lateNodes,
+        };
+        _lastVerdictUs = now;
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
-        _loops.Add(record);
-        _observer.LoopDone(record);
-        _log.Info("Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
-            new object[] { read.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
-            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
-        // The console shows the findings already (ConsoleReporter); the log file keeps every one.
-        foreach (var finding in verification.Findings)
-            _log.Info("Loop {Loop} finding: {Finding}", read.Loop, finding);
+        var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
+        _observer.LoopDone(record, kept, new LoopProgress(_book.LoopsRun, _book.Verified, _book.Violated, _book.Inconclusive, LoopsElapsed));
+        LogVerdict(record, kept);
 
         // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
         // tasks cannot be trusted to run another loop.
         if (_loopAbort is not null || _nodes.Values.Any(n => n.Lost is not null)) Finish(_loopAbort ?? "a node was lost");
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
-        else if (read.Loop < _settings.Loops) StartLoop(read.Loop + 1);
-        else Finish(null);
+        else if (_plan.After(read.Loop, LoopsElapsed) is { } stoppedBy)
+        {
+            _stoppedBy = stoppedBy;
+            if (stoppedBy == StoppedBy.Duration)
+                _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
+            Finish(null);
+        }
+        else StartLoop(read.Loop + 1);
+    }
+
+    /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
+    private TimeSpan LoopsElapsed => _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(WireClock.NowUs() - _firstLoopStartUs);
+
+    /// <summary>A kept loop's verdict and findings at information level; the others' at debug, so a long hunt's log stays small.</summary>
+    private void LogVerdict(LoopRecord record, bool kept)
+    {
+        var verification = record.Verification;
+        var level = kept ? LogLevel.InfoLevel : LogLevel.DebugLevel;
+        if (!_log.IsEnabled(level)) return;
+        _log.Log(level, "Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
+            new object[] { record.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
+            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
+        // The console shows the findings already (ConsoleReporter); the log file keeps every one of a kept loop.
+        foreach (var finding in verification.Findings)
+            _log.Log(level, "Loop {Loop} finding: {Finding}", new object[] { record.Loop, finding });
+    }
+
+    /// <summary>
+    /// How long the loop's Release took to reach each node (from the reports' arrival stamps, on the orchestrator's
+    /// clock): the slowest feeds the next loops' lead. A node that had it only after its instant is named.
+    /// </summary>
+    private IReadOnlyList<string> MeasureReleaseDelivery()
+    {
+        if (_releaseSentUs == 0) return [];
+        var deliveries = _reports.Values.Where(r => r.Phases.ReleaseReceivedUs > 0)
+            .GroupBy(r => r.NodeId)
+            .Select(g => (Node: g.Key, Us: _nodes.TryGetValue(g.Key, out var n)
+                ? n.ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - _releaseSentUs
+                : 0))
+            .ToList();
+        if (deliveries.Count == 0) return [];
+        _releaseLead.Observed(deliveries.Max(d => d.Us));
+        var leadUs = _releaseAtUs - _releaseSentUs;
+        var late = deliveries.Where(d => d.Us > leadUs).ToList();
+        foreach (var (node, us) in late)
+            _log.Warning("Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late",
+                _loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3));
+        return late.Select(d => d.Node).ToList();
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
@@ -482,6 +571,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<Interrupt>(_ =>
         {
             _interrupted = true;
+            _stoppedBy = StoppedBy.Interrupted;
             Finish("interrupted");
         });
         Receive<RegisterNode>(register =>
@@ -545,16 +635,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void Complete()
     {
-        var verdict = _loops.Count == 0 ? Verdict.Inconclusive : _loops.Select(l => l.Verification.Verdict).Aggregate(VerdictExtensions.Worst);
+        // The verdict covers the loops that ran: a time budget spent is no failure, a run cut short is.
+        var verdict = _book.Worst ?? Verdict.Inconclusive;
         if (_abortReason is not null) verdict = verdict.Worst(Verdict.Inconclusive);
-        if (_loops.Count < _settings.Loops && verdict == Verdict.Verified) verdict = Verdict.Inconclusive;
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
             .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
-                n.ClockOffsetUs, n.ClockUncertaintyUs))
+                n.ClockOffsetUs, n.ClockUncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
             .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
-        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList()));
+        var kept = _book.Kept;
+        var loopsElapsed = _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_lastVerdictUs - _firstLoopStartUs);
+        _done.TrySetResult(new RunOutcome(verdict, nodes, kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
+            [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy));
         Become(() => ReceiveAny(_ => { }));
     }
 }

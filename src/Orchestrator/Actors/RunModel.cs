@@ -19,15 +19,29 @@ public sealed record RunContext(
 public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,
     int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs)
 {
+    /// <summary>How its tasks waited for the release (spin or wake), and the cores it reported.</summary>
+    public Messages.ReleaseWait ReleaseWait { get; init; }
+    public int Cores { get; init; }
+
     /// <summary>The offset applied to this node's timestamps.</summary>
     public long EffectiveOffsetUs => Messages.WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
 }
 
 /// <summary>One loop's verification, timings and the tasks' reports.</summary>
 public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
-    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports);
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports)
+{
+    /// <summary>How far ahead of its instant the Release was sent (ms); 0 when the loop released nothing.</summary>
+    public double ReleaseLeadMs { get; init; }
 
-/// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
+    /// <summary>Nodes that had the Release only after its instant: their tasks started late.</summary>
+    public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
+}
+
+/// <summary>
+/// How the run ended: the loops kept in full (<see cref="Books.LoopBook"/>), the figures of every loop that ran,
+/// why the loops stopped, and the orchestrator's own timeline events (run-level ones and the kept loops').
+/// </summary>
 public sealed record RunOutcome(
     Verdict Verdict,
     IReadOnlyList<NodeRecord> Nodes,
@@ -35,14 +49,25 @@ public sealed record RunOutcome(
     string? AbortReason,
     bool Interrupted,
     double StartupMs,
-    IReadOnlyList<Timeline.TimelineEvent> Events);
+    IReadOnlyList<Timeline.TimelineEvent> Events,
+    Books.LoopSummary Summary,
+    Books.StoppedBy StoppedBy);
+
+/// <summary>The run so far, after a loop: for a person following a long run.</summary>
+public sealed record LoopProgress(int Done, long Verified, long Violated, long Inconclusive, TimeSpan Elapsed)
+{
+    public double LoopsPerSecond => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
+}
 
 /// <summary>What a person watching the run is told, as it happens.</summary>
 public interface IRunObserver
 {
     void RunStarting(RunSettings settings, RunContext run, string address);
     void NodeJoined(string nodeId, double joinMs, int ready, int expected);
-    void LoopDone(LoopRecord loop);
+    /// <summary>A loop's verdict; <paramref name="kept"/>: the loop is kept in full (the first ones, those not verified, a sample).</summary>
+    void LoopDone(LoopRecord loop, bool kept, LoopProgress progress);
+    /// <summary>A task of the loop under way reported.</summary>
+    void TaskReported(int loop, int reported, int expected);
     void Aborting(string reason);
 }
 

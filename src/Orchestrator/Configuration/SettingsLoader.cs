@@ -207,6 +207,11 @@ public static class SettingsLoader
             }
         }
 
+        var loops = r.Count("loops", min: 0);
+        var duration = r.Duration("duration", allowZero: true);
+        if (loops == 0 && duration == TimeSpan.Zero)
+            throw new SettingsError($"{r.NameOf("loops")}: 0 (no count limit) needs a time budget: give --duration (e.g. --duration 10m)");
+
         var port = r.Count("remote.port", min: 0);
         if (port > 65535) throw new SettingsError($"actor-runner.remote.port: {port} is not a port");
 
@@ -216,10 +221,12 @@ public static class SettingsLoader
             Nodes = nodes,
             TasksPerNode = perNodeAuto ? spread : perNode,
             RemoteNodes = remoteNodes,
-            Loops = r.Count("loops", min: 1),
+            Loops = loops,
+            Duration = duration,
             ContinueOnFailure = r.Bool("continue-on-failure"),
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
-            ReleaseLead = r.Duration("release-lead", allowZero: true),
+            ReleaseLead = r.IsAuto("release-lead") ? null : r.Duration("release-lead", allowZero: true),
+            ReleaseWait = r.Choice<Releasing.ReleaseWaitChoice>("release.wait"),
             LockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r),
             Scenario = scenario.Name,
             ScenarioAssembly = scenario.Assembly,
@@ -345,6 +352,16 @@ public static class SettingsLoader
             if (value < min)
                 throw new SettingsError($"{Name(key)}: {value} is below the minimum of {min}");
             return value;
+        }
+
+        /// <summary>One of an enum's members, named in lower case.</summary>
+        public T Choice<T>(string key) where T : struct, Enum
+        {
+            var raw = Raw(key);
+            var names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToList();
+            if (!names.Contains(raw.ToLowerInvariant()))
+                throw new SettingsError($"{Name(key)}: '{raw}' is not one of {string.Join(", ", names)}");
+            return Enum.Parse<T>(raw, ignoreCase: true);
         }
 
         public bool Bool(string key)

@@ -1,13 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Verification;
 using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Reporting;
 
-/// <summary>report.json, schema version 1: a contract that the benchmark and other tools read.</summary>
+/// <summary>
+/// report.json, schema version 1: a contract that the benchmark and other tools read. <see cref="Loops"/> holds the
+/// loops kept in full (all of them up to <see cref="ActorRunner.Messages.LoopDetail.FirstLoops"/>; then those not verified, the loop
+/// before each, and a sample); <see cref="Summary"/> has the figures of every loop that ran.
+/// </summary>
 public sealed record RunReport(
     int SchemaVersion,
     string RunId,
@@ -15,10 +20,13 @@ public sealed record RunReport(
     int ExitCode,
     bool Interrupted,
     string? AbortReason,
+    int LoopsRun,
+    StoppedBy StoppedBy,
     DateTimeOffset StartedAt,
     RunReport.Machine Host,
     RunSettings Settings,
     IReadOnlyList<RunReport.Node> Nodes,
+    RunReport.LoopFigures Summary,
     IReadOnlyList<RunReport.Loop> Loops,
     double StartupMs,
     double TotalMs)
@@ -26,7 +34,21 @@ public sealed record RunReport(
     public sealed record Machine(string Name, int Cores, string Os, string Runtime);
 
     public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost,
-        double ClockOffsetMs, double ClockUncertaintyMs);
+        double ClockOffsetMs, double ClockUncertaintyMs)
+    {
+        /// <summary>How its tasks waited for the release (spin or wake), and the cores the node reported.</summary>
+        public Messages.ReleaseWait ReleaseWait { get; init; }
+        public int Cores { get; init; }
+    }
+
+    /// <summary>Every loop that ran, in figures: verdict counts, and percentiles over the loops of each loop's figure.</summary>
+    public sealed record LoopFigures(int LoopsRun, long Verified, long Violated, long Inconclusive, int KeptLoops, long NotVerifiedNotKept,
+        Percentiles ReleaseSpreadMs, Percentiles FirstResumeSpreadMs, Percentiles CriticalSectionsPerSecond, Percentiles LoopMs,
+        double LoopsPerSecond)
+    {
+        public static LoopFigures Of(LoopSummary s) => new(s.LoopsRun, s.Verified, s.Violated, s.Inconclusive, s.KeptLoops, s.NotVerifiedNotKept,
+            Round(s.ReleaseSpreadMs), Round(s.FirstResumeSpreadMs), Round(s.CriticalSectionsPerSecond), Round(s.LoopMs), Math.Round(s.LoopsPerSecond, 2));
+    }
 
     /// <summary>Per-task phase durations of a loop.</summary>
     public sealed record Phases(Percentiles WaitForReleaseMs, Percentiles LockWaitMs, Percentiles HoldMs);
@@ -52,12 +74,19 @@ public sealed record RunReport(
         Percentiles HoldMs,
         Phases Phases,
         double CriticalSectionsPerSecond,
-        double DurationMs);
+        double DurationMs)
+    {
+        /// <summary>How far ahead of its instant the Release was sent.</summary>
+        public double ReleaseLeadMs { get; init; }
+
+        /// <summary>Nodes that had the Release only after its instant.</summary>
+        public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
+    }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter(), new AutoDurationConverter() },
     };
 
     public static RunReport From(RunContext run, RunSettings settings, RunOutcome outcome, ExitCode exitCode, double totalMs)
@@ -71,18 +100,24 @@ public sealed record RunReport(
                    $"nodes on other machines: each waits for the release instant in its own clock, corrected by its measured offset, so the spread across machines is bounded by the clock uncertainty (up to {uncertainty:0.###} ms)";
         }
         return new RunReport(1, run.RunId, outcome.Verdict.Name(), (int)exitCode, outcome.Interrupted, outcome.AbortReason,
+            outcome.Summary.LoopsRun, outcome.StoppedBy,
             DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
             new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
             settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
             outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
-                n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0)).ToList(),
+                n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0) { ReleaseWait = n.ReleaseWait, Cores = n.Cores }).ToList(),
+            LoopFigures.Of(outcome.Summary),
             outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Outcome.Summary,
                 l.Verification.Outcome.Counts, l.Verification.Figures, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
-                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
+                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))
+            {
+                ReleaseLeadMs = Math.Round(l.ReleaseLeadMs, 3),
+                LateReleaseNodes = l.LateReleaseNodes,
+            }).ToList(),
             Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
     }
 
@@ -119,4 +154,21 @@ public sealed class DurationConverter : JsonConverter<TimeSpan>
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.TotalMilliseconds % 1000 == 0 ? $"{value.TotalSeconds:0}s" : $"{value.TotalMilliseconds:0.###}ms");
+}
+
+/// <summary>A duration that may be "auto" (null), such as release-lead.</summary>
+public sealed class AutoDurationConverter : JsonConverter<TimeSpan?>
+{
+    private readonly DurationConverter _duration = new();
+
+    public override bool HandleNull => true;
+
+    public override TimeSpan? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null || reader.GetString() == "auto" ? null : _duration.Read(ref reader, typeof(TimeSpan), options);
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan? value, JsonSerializerOptions options)
+    {
+        if (value is { } duration) _duration.Write(writer, duration, options);
+        else writer.WriteStringValue("auto");
+    }
 }

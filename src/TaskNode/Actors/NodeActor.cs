@@ -26,7 +26,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         public const int Failed = 3;
     }
 
-    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock);
+    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock, string? RealTimeUnavailable);
     private sealed record ClockMeasured((long OffsetUs, long UncertaintyUs) Clock);
     private sealed class LoopReported { public static readonly LoopReported Instance = new(); }
     private sealed record SetupFailed(string Reason);
@@ -156,7 +156,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             foreach (var worker in workers) worker.Dispose();
             throw;
         }
-        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7));
+        var realTimeUnavailable = RealTimePriority.Unavailable();
+        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7), realTimeUnavailable);
     }
 
     private void SettingUp()
@@ -165,9 +166,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             _workers = done.Workers;
             _clock = done.Clock;
+            if (done.RealTimeUnavailable is { } why)
+                _log.Warning("Node {Node} cannot give its tasks real-time priority ({Reason}): tasks that spin for the release run at normal priority",
+                    _options.NodeId, why);
             _log.Info("Node {Node} clock offset from the orchestrator: {ClockOffsetUs} us +/- {ClockUncertaintyUs} us",
                 _options.NodeId, _clock.OffsetUs, _clock.UncertaintyUs);
-            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs));
+            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs,
+                Environment.ProcessorCount, MachineIdentity.Current));
             Become(Running);
         });
         Receive<SetupFailed>(failed =>
@@ -186,10 +191,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(prepare.Loop, _workers.Count, _options.NodeId, _clock,
+            _round = new LoopRound(prepare.Loop, prepare.Wait, _workers.Count, _options.NodeId, _clock,
                 ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self),
                 () => self.Tell(LoopReported.Instance));
-            _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}", _options.NodeId, _workers.Count, prepare.Loop);
+            _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}; they wait for the release by {ReleaseWait}",
+                _options.NodeId, _workers.Count, prepare.Loop, prepare.Wait);
             foreach (var worker in _workers) worker.Enqueue(_round);
         });
         Receive<Release>(release =>

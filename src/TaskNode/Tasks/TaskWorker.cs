@@ -68,6 +68,9 @@ public sealed class TaskWorker : IDisposable
         var gate = new ReleaseGate(0);
         gate.Abort("warm-up");
         gate.Wait(TimeSpan.FromMilliseconds(1), _stopping);
+        var spinning = new ReleaseGate(0, ReleaseWait.Spin);
+        spinning.OpenAt(WireClock.NowUs() + 10);
+        spinning.Wait(TimeSpan.FromMilliseconds(1), _stopping);
         var phases = new TaskPhases(WireClock.NowUs(), WireClock.NowUs(), 0, 0, 0, 0, 0);
         if (_lock.Acquire(0, TimeSpan.FromMilliseconds(50), () => { }) == LockResult.Acquired)
         {
@@ -92,6 +95,21 @@ public sealed class TaskWorker : IDisposable
     }
 
     private void RunRound(LoopRound round)
+    {
+        // A task that waits out the instant on the clock parks at real-time priority (when the node may use it) and
+        // keeps it through its critical action: nothing ordinary preempts it at the instant or in the race.
+        var realTime = round.Gate.Mode == ReleaseWait.Spin && RealTimePriority.Enter();
+        try
+        {
+            RunRoundAt(round);
+        }
+        finally
+        {
+            if (realTime) RealTimePriority.Leave();
+        }
+    }
+
+    private void RunRoundAt(LoopRound round)
     {
         // The loop's context for the scenario, made while parked: nothing is built while the lock is held.
         var context = _context with { Loop = round.Loop };
@@ -178,12 +196,16 @@ public sealed class TaskWorker : IDisposable
         return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
     }
 
-    /// <summary>After the lock is given up: the task's phases, named as in timeline.jsonl, for those who grep the logs.</summary>
+    /// <summary>
+    /// After the lock is given up: the task's phases, named as in timeline.jsonl, for those who grep the logs; at
+    /// information level for the loops told in full (<see cref="LoopDetail"/>), at debug for the rest of a long hunt.
+    /// </summary>
     private void LogReport(TaskReport r)
     {
-        if (!_log.IsEnabled(LogLevel.Information)) return;
+        var level = LoopDetail.Planned(r.Loop) ? LogLevel.Information : LogLevel.Debug;
+        if (!_log.IsEnabled(level)) return;
         var p = r.Phases;
-        _log.LogInformation("Task {Task} of node {Node} in loop {Loop}: {Outcome}; released at {ReleasedUs}, lock-requested at {LockRequestedUs}, " +
+        _log.Log(level, "Task {Task} of node {Node} in loop {Loop}: {Outcome}; released at {ReleasedUs}, lock-requested at {LockRequestedUs}, " +
                             "lock-acquired at {LockAcquiredUs}, read {Observed}, written {Written} at {WrittenUs}, lock-released at {LockReleasedUs} (us, node clock)",
             r.TaskId, r.NodeId, r.Loop, r.Outcome, p.ReleasedUs, p.LockRequestedUs, p.LockAcquiredUs, r.Observed, r.Written, p.WrittenUs, p.LockReleasedUs);
     }
