@@ -17,10 +17,12 @@ tools="$work/tools"
 log="$repo/.ci/out/packages.log"
 mkdir -p "$feed" "$(dirname "$log")"
 : >"$log"
+# The packages of this run are version 0.1.0 like every earlier run's: keep no earlier copy in the package cache
+# (the user's, also when DOTNET_CLI_HOME moves below: the runtime packs and test packages come from there).
+packages_cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+export NUGET_PACKAGES="$packages_cache"
 # Templates and tool manifests of this run stay in the temporary folder, not in the user's home.
 export DOTNET_CLI_HOME="$work/home" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
-# The packages of this run are version 0.1.0 like every earlier run's: keep no earlier copy in the package cache.
-packages_cache=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 rm -rf "$packages_cache/actor-runner" "$packages_cache/actorrunner.scenarios.contract" "$packages_cache/actorrunner.templates"
 
 node_pid=""
