@@ -80,6 +80,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private long _loopStartUs;
     private long _releaseAtUs;
     private long _releaseSentUs;
+    private long _lateReleases;
+    private const int LateReleasesWarned = 20;
     private TimeSpan _releaseIn;
     private readonly HashSet<string> _readyNodes = new();
     private bool _loopPrepared;
@@ -519,8 +521,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var leadUs = _releaseAtUs - _releaseSentUs;
         var late = deliveries.Where(d => d.Us > leadUs).ToList();
         foreach (var (node, us) in late)
-            _log.Warning("Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late",
-                _loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3));
+        {
+            // A long hunt on a busy machine can have many: the first few are warnings, the rest go to the log file.
+            var level = ++_lateReleases <= LateReleasesWarned ? LogLevel.WarningLevel : LogLevel.DebugLevel;
+            _log.Log(level, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
+                new object[] { _loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3),
+                    _lateReleases == LateReleasesWarned ? "; further late releases are logged at debug level" : "" });
+        }
         return late.Select(d => d.Node).ToList();
     }
 
