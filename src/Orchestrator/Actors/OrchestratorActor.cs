@@ -44,8 +44,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public bool Ready { get; set; }
         public int? ExitCode { get; set; }
         public string? Lost { get; set; }
-        public long ClockOffsetUs { get; set; }
-        public long ClockUncertaintyUs { get; set; }
+        /// <summary>The node's clock, last measured.</summary>
+        public NodeClock Clock { get; set; } = NodeClock.Same;
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -69,6 +69,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _readyNodes = new();
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
+    private readonly Dictionary<string, NodeClock> _loopClocks = new();
+    private readonly List<ClockStep> _clockSteps = new();
     private string? _loopAbort;
 
     private double _startupMs;
@@ -207,7 +209,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!_nodes.TryGetValue(ready.NodeId, out var entry) || entry.Ready) return;
         _timeline.Received(ready, entry.Id, null);
         entry.Ready = true;
-        (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+        entry.Clock = new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs);
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
@@ -235,6 +237,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _readyNodes.Clear();
         _reports.Clear();
         _missing.Clear();
+        _loopClocks.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
         _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop", loop, _scenario.Name);
@@ -269,8 +272,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         {
             if (ready.Loop != _loop) return;
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            if (_nodes.TryGetValue(ready.NodeId, out var entry))
-                (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+            if (_nodes.TryGetValue(ready.NodeId, out var entry)) MeasuredClock(entry, new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs));
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
             if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
@@ -283,6 +285,28 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
     }
+
+    /// <summary>
+    /// A node's clock as measured just before this loop: the loop's instants from the node are moved by it; a jump
+    /// from the previous measurement larger than both uncertainties is a step, named in the report and on the console.
+    /// </summary>
+    private void MeasuredClock(NodeEntry entry, NodeClock clock)
+    {
+        if (NodeClock.StepUs(entry.Clock, clock) is { } stepUs)
+        {
+            var step = new ClockStep(entry.Id, _loop, stepUs / 1000.0, (entry.Clock.UncertaintyUs + clock.UncertaintyUs) / 1000.0);
+            _clockSteps.Add(step);
+            _observer.ClockStepped(step);
+            _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
+                _loop, entry.Id, step.StepMs, step.UncertaintyMs);
+        }
+        entry.Clock = clock;
+        _loopClocks[entry.Id] = clock;
+    }
+
+    /// <summary>A node's clock for this loop: as measured before it, else as last measured.</summary>
+    private NodeClock ClockOf(string nodeId) =>
+        _loopClocks.TryGetValue(nodeId, out var clock) ? clock : _nodes.TryGetValue(nodeId, out var entry) ? entry.Clock : NodeClock.Same;
 
     private void ReleaseAll()
     {
@@ -345,7 +369,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         if (report.Outcome == TaskOutcome.Committed)
-            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}", _loop, report.TaskId, report.NodeId, report.Observed, report.Written);
+            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
+                new object[] { _loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
+                    ClockOf(report.NodeId).ToOrchestratorUs(report.Phases.ReleasedUs) });
         else
             _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", _loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
         if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
@@ -415,8 +441,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var verification = read.Verification;
         if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
-        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
-            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList());
+        // Nodes that never said they were ready this loop keep their last measured clock.
+        var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
+        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values, clocks),
+            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks);
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         _loops.Add(record);
         _observer.LoopDone(record);
@@ -551,10 +579,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
             .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
-                n.ClockOffsetUs, n.ClockUncertaintyUs))
+                n.Clock.OffsetUs, n.Clock.UncertaintyUs))
             .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
-        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList()));
+        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList(), _clockSteps.ToList()));
         Become(() => ReceiveAny(_ => { }));
     }
 }

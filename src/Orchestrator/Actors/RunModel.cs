@@ -17,15 +17,18 @@ public sealed record RunContext(
 
 /// <summary>A node as the report shows it, with its clock's offset from the orchestrator's (µs, last measured).</summary>
 public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,
-    int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs)
-{
-    /// <summary>The offset applied to this node's timestamps.</summary>
-    public long EffectiveOffsetUs => Messages.WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
-}
+    int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs);
 
-/// <summary>One loop's verification, timings and the tasks' reports.</summary>
+/// <summary>
+/// One loop's verification, timings and the tasks' reports (as the nodes sent them, each in its node's clock), with
+/// each node's clock as measured for this loop (<see cref="Clocks"/>: what moves a report to the orchestrator's clock).
+/// </summary>
 public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
-    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports);
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports, IReadOnlyDictionary<string, NodeClock> Clocks)
+{
+    /// <summary>This loop's clock of a node (the orchestrator's own when it was never measured).</summary>
+    public NodeClock ClockOf(string nodeId) => Clocks.TryGetValue(nodeId, out var clock) ? clock : NodeClock.Same;
+}
 
 /// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
 public sealed record RunOutcome(
@@ -35,7 +38,12 @@ public sealed record RunOutcome(
     string? AbortReason,
     bool Interrupted,
     double StartupMs,
-    IReadOnlyList<Timeline.TimelineEvent> Events);
+    IReadOnlyList<Timeline.TimelineEvent> Events,
+    IReadOnlyList<ClockStep>? ClockSteps = null)
+{
+    /// <summary>Nodes' clocks that jumped during the run, in the order they were seen.</summary>
+    public IReadOnlyList<ClockStep> Steps => ClockSteps ?? [];
+}
 
 /// <summary>What a person watching the run is told, as it happens.</summary>
 public interface IRunObserver
@@ -43,5 +51,6 @@ public interface IRunObserver
     void RunStarting(RunSettings settings, RunContext run, string address);
     void NodeJoined(string nodeId, double joinMs, int ready, int expected);
     void LoopDone(LoopRecord loop);
+    void ClockStepped(ClockStep step);
     void Aborting(string reason);
 }

@@ -7,7 +7,10 @@ using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Reporting;
 
-/// <summary>report.json, schema version 1: a contract that the benchmark and other tools read.</summary>
+/// <summary>
+/// report.json, schema version 1: a contract that the benchmark and other tools read. Every figure that compares
+/// instants of different nodes is computed in the orchestrator's clock (<see cref="NodeClock"/>).
+/// </summary>
 public sealed record RunReport(
     int SchemaVersion,
     string RunId,
@@ -21,7 +24,8 @@ public sealed record RunReport(
     IReadOnlyList<RunReport.Node> Nodes,
     IReadOnlyList<RunReport.Loop> Loops,
     double StartupMs,
-    double TotalMs)
+    double TotalMs,
+    IReadOnlyList<ClockStep> ClockSteps)
 {
     public sealed record Machine(string Name, int Cores, string Os, string Runtime);
 
@@ -83,7 +87,8 @@ public sealed record RunReport(
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
                 Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
-            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
+            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1),
+            outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
     }
 
     /// <summary>With more tasks than cores not every task can run at one instant: said next to the spread.</summary>
