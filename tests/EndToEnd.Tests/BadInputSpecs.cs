@@ -16,6 +16,8 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--set lock.timout=2s", "lock.timout")]
     [InlineData("--db /no/such/folder/counter.db", "/no/such/folder")]
     [InlineData("--hostname 0.0.0.0", "token")]
+    [InlineData("--remote-hosts h1 --token t --remote-launch ssh", "has no {args} word")]
+    [InlineData("--remote-hosts h1 --token t", "remote.launch")]
     public async Task Is_refused_with_exit_code_2_naming_the_culprit(string arguments, string named)
     {
         var result = await _workspace.Run(TimeSpan.FromSeconds(30), arguments.Split(' '));

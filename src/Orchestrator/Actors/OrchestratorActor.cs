@@ -31,9 +31,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private sealed record BarrierTimedOut(int Loop);
     private sealed record LoopTimedOut(int Loop);
 
-    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex)
+    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex, string? launchedOn = null)
     {
         public string Id { get; } = id;
+        /// <summary>The host the orchestrator started this remote node on (null: local, or started by hand).</summary>
+        public string? LaunchedOn { get; } = launchedOn;
         public int FirstTaskIndex { get; } = firstTaskIndex;
         public bool Local { get; } = local;
         public IReadOnlyList<string> TaskIds { get; } = taskIds;
@@ -105,7 +107,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             var id = $"node-{i + 1}";
             _nodes[id] = new NodeEntry(id, local: true, slots[i], firsts[i]);
         }
-        for (var i = settings.Nodes; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
+        // Remote nodes the orchestrator starts itself come next, one per host; the rest join by hand.
+        for (var i = 0; i < settings.RemoteHosts.Count; i++)
+        {
+            var slot = settings.Nodes + i;
+            var id = $"node-{slot + 1}";
+            _nodes[id] = new NodeEntry(id, local: false, slots[slot], firsts[slot], settings.RemoteHosts[i]);
+        }
+        for (var i = settings.Nodes + settings.RemoteHosts.Count; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
         Joining();
     }
 
@@ -124,22 +133,32 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Note("run-started", null, address);
         _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
             new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
-        var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
-        [
-            "--orchestrator", address,
-            "--token", _run.Token,
-            "--run-id", _run.RunId,
-            "--node-id", n.Id,
-            "--hostname", _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
-            "--join-timeout", $"{(long)_settings.JoinTimeout.TotalMilliseconds}ms",
-            "--log-file", Path.Combine(_run.LogsFolder, n.Id + ".clef"),
-            "--log-level", _settings.LogLevel,
-            "--watch-stdin",
-            .. (_settings.ScenarioAssembly.Length > 0 ? new[] { "--scenario-assembly", _settings.ScenarioAssembly } : []),
-            .. (_settings.Tls ? new[] { "--tls-cert", _settings.TlsCert, "--tls-key", _settings.TlsKey, "--tls-ca", _settings.TlsCa } : []),
-        ])).ToList();
+        var launches = _nodes.Values.Where(n => n.Local || n.LaunchedOn is not null).Select(n => Launch(n, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinTimeout);
+    }
+
+    /// <summary>
+    /// How a node the orchestrator starts is started: a local one with the node program beside this one, its log in
+    /// the run's logs folder; a remote one through the launch template on its host, its CLEF log on its standard
+    /// output, which the launcher writes to the same place.
+    /// </summary>
+    private NodeLauncher.NodeLaunch Launch(NodeEntry node, string address)
+    {
+        var log = Path.Combine(_run.LogsFolder, node.Id + ".clef");
+        var tls = _settings.Tls ? (_settings.TlsCert, _settings.TlsKey, _settings.TlsCa) : ((string, string, string)?)null;
+        if (node.LaunchedOn is not { } host)
+        {
+            var local = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
+                null, _settings.JoinTimeout, log, _settings.LogLevel, WatchStdin: true,
+                _settings.ScenarioAssembly.Length > 0 ? _settings.ScenarioAssembly : null, tls);
+            return new NodeLauncher.NodeLaunch(node.Id, local.ToArguments());
+        }
+        // The node binds every address of its host and is reached at the host's name; its scenario assembly, when
+        // there is one, is found at the orchestrator's path (NodeAccepted) unless the host is told otherwise.
+        var remote = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, "0.0.0.0", LaunchTemplate.HostName(host),
+            _settings.JoinTimeout, NodeCommandLine.StandardOutput, _settings.LogLevel, WatchStdin: true, null, tls);
+        return new NodeLauncher.NodeLaunch(node.Id, remote.ToArguments(), LaunchTemplate.Parse(_settings.RemoteLaunch).Command(host, remote.ToArguments()), log);
     }
 
     // ---- joining -------------------------------------------------------------------------------
