@@ -46,8 +46,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public bool Ready { get; set; }
         public int? ExitCode { get; set; }
         public string? Lost { get; set; }
-        /// <summary>The node's clock, last measured.</summary>
+        /// <summary>The node's clock, as best known, and when that was (orchestrator clock).</summary>
         public NodeClock Clock { get; set; } = NodeClock.Same;
+        public long ClockKnownAtUs { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -229,6 +230,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Received(ready, entry.Id, null);
         entry.Ready = true;
         entry.Clock = new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+        entry.ClockKnownAtUs = WireClock.NowUs();
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
@@ -306,20 +308,26 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// A node's clock as measured just before this loop: the loop's instants from the node are moved by it; a jump
-    /// from the previous measurement larger than both uncertainties is a step, named in the report and on the console.
+    /// A node's clock as measured just before this loop: the loop's instants from the node are moved by the best of it
+    /// and what was known (<see cref="NodeClock.Better"/>); a jump from what was known larger than both uncertainties
+    /// is a step, named in the report and on the console.
     /// </summary>
-    private void MeasuredClock(NodeEntry entry, NodeClock clock)
+    private void MeasuredClock(NodeEntry entry, NodeClock measured)
     {
-        if (NodeClock.StepUs(entry.Clock, clock) is { } stepUs)
+        var now = WireClock.NowUs();
+        var known = entry.Clock.Aged(now - entry.ClockKnownAtUs);
+        _log.Debug("Loop {Loop}: node {Node} measured its clock offset as {ClockOffsetUs} us +/- {ClockUncertaintyUs} us (known: {KnownOffsetUs} us +/- {KnownUncertaintyUs} us)",
+            new object[] { _loop, entry.Id, measured.OffsetUs, measured.UncertaintyUs, known.OffsetUs, known.UncertaintyUs });
+        var clock = NodeClock.Better(known, measured);
+        if (NodeClock.StepUs(known, measured) is { } stepUs)
         {
-            var step = new ClockStep(entry.Id, _loop, stepUs / 1000.0, (entry.Clock.UncertaintyUs + clock.UncertaintyUs) / 1000.0);
+            var step = new ClockStep(entry.Id, _loop, stepUs / 1000.0, (known.UncertaintyUs + measured.UncertaintyUs) / 1000.0);
             _clockSteps.Add(step);
             _observer.ClockStepped(step);
             _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
                 _loop, entry.Id, step.StepMs, step.UncertaintyMs);
         }
-        entry.Clock = clock;
+        if (clock == measured) (entry.Clock, entry.ClockKnownAtUs) = (measured, now);
         _loopClocks[entry.Id] = clock;
     }
 

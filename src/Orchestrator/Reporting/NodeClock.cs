@@ -34,6 +34,20 @@ public readonly record struct NodeClock(long OffsetUs, long UncertaintyUs)
     public static IReadOnlyList<TaskReport> ToOrchestrator(IEnumerable<TaskReport> reports, IReadOnlyDictionary<string, NodeClock> clocks) =>
         reports.Select(r => (clocks.TryGetValue(r.NodeId, out var clock) ? clock : Same).ToOrchestrator(r)).ToList();
 
+    /// <summary>How far two clocks may drift apart, a fraction of the time elapsed: 50 ppm, a generous bound for quartz.</summary>
+    public const double DriftPerSecond = 50e-6;
+
+    /// <summary>This measurement after <paramref name="ageUs"/>: the clocks may have drifted, so it is less certain.</summary>
+    public NodeClock Aged(long ageUs) => this with { UncertaintyUs = UncertaintyUs + (long)Math.Ceiling(Math.Max(0, ageUs) * DriftPerSecond) };
+
+    /// <summary>
+    /// The better of what was known (<paramref name="known"/>, already aged) and a new measurement: while the two
+    /// agree within their uncertainties the narrower one stands (a probe delayed on a busy machine measures worse,
+    /// not differently); when they disagree the clock stepped, and the new one is all that holds.
+    /// </summary>
+    public static NodeClock Better(NodeClock known, NodeClock measured) =>
+        StepUs(known, measured) is not null || measured.UncertaintyUs <= known.UncertaintyUs ? measured : known;
+
     /// <summary>
     /// The step between two measurements of the same node's clock, when the offset moved by more than the two
     /// uncertainties together (what the measurements themselves cannot tell apart); else null.

@@ -56,7 +56,11 @@ public sealed record RunReport(
         Percentiles HoldMs,
         Phases Phases,
         double CriticalSectionsPerSecond,
-        double DurationMs);
+        double DurationMs,
+        IReadOnlyDictionary<string, Clock> Clocks);
+
+    /// <summary>A node's clock as this loop's figures took it: orchestrator minus node, and how certain that is.</summary>
+    public sealed record Clock(double OffsetMs, double UncertaintyMs);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -86,7 +90,8 @@ public sealed record RunReport(
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
-                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))).ToList(),
+                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3),
+                l.Clocks.ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))).ToList(),
             Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1),
             outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
     }

@@ -103,4 +103,18 @@ public sealed class NodeClockSpecs
 
         Assert.Equal("clock of node-b stepped by +1000.25 ms (+/- 0.4 ms) before loop 4: loop 4 on uses the new offset; loop 3's figures involving node-b may mix both clocks", text);
     }
+
+    [Fact]
+    public void A_narrower_measurement_that_agrees_stands_until_a_new_one_disagrees()
+    {
+        var good = new NodeClock(300_000, 200);
+        var busy = new NodeClock(302_000, 4000); // a probe delayed on a busy machine: agrees, but says less
+
+        Assert.Equal(good, NodeClock.Better(good, busy));
+        Assert.Equal(new NodeClock(300_100, 150), NodeClock.Better(good, new NodeClock(300_100, 150)));
+        // A minute on, the clocks may have drifted 3 ms apart: the old measurement is that much less certain.
+        Assert.Equal(new NodeClock(300_000, 3200), good.Aged(60_000_000));
+        var stepped = new NodeClock(-700_000, 4000);
+        Assert.Equal(stepped, NodeClock.Better(good, stepped));
+    }
 }
