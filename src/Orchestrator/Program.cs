@@ -3,7 +3,7 @@ using ActorRunner.Orchestrator.Cli;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Reporting;
 
-var command = RunCommand.Create((request, _) => RunHost.RunAsync(request));
+var command = RunCommand.Create((request, _) => RunHost.RunAsync(request), RunHost.RunAsync);
 var parse = command.Parse(args);
 if (parse.Errors.Count > 0)
 {

@@ -29,6 +29,13 @@ public abstract class Scenario
     public virtual IReadOnlyCollection<string> OwnLockModes { get; } = [];
 
     /// <summary>
+    /// Why the scenario's shared state exists on one machine only (e.g. "its value is a memory-mapped file on this
+    /// machine"), or null when its nodes may run anywhere. A run with nodes from other machines is then refused,
+    /// with this reason.
+    /// </summary>
+    public virtual string? OnlyOnOneMachine => null;
+
+    /// <summary>
     /// Checks the settings before anything starts, on the orchestrator and on every node. Throw
     /// <see cref="ScenarioSettingsException"/> (the typed getters of <see cref="ScenarioSection"/> do) to refuse them.
     /// </summary>

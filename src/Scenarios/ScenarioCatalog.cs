@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using ActorRunner.Scenarios.PostgresRowLimit;
+using ActorRunner.Scenarios.RaceWindow;
 using ActorRunner.Scenarios.SqliteCounter;
 
 namespace ActorRunner.Scenarios;
@@ -9,7 +10,7 @@ namespace ActorRunner.Scenarios;
 public sealed class ScenarioLoadException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Finds a scenario by name: a built-in ("sqlite-counter", "postgres-row-limit"), or a user's class named
+/// Finds a scenario by name: a built-in ("sqlite-counter", "postgres-row-limit", "race-window"), or a user's class named
 /// "Namespace.Type, Assembly" in the assembly file given with --scenario-assembly. The orchestrator and every node
 /// load it the same way.
 /// </summary>
@@ -21,6 +22,7 @@ public static class ScenarioCatalog
     {
         [CounterScenario.Name] = () => new CounterScenario(),
         [RowLimitScenario.Name] = () => new RowLimitScenario(),
+        [RaceWindowScenario.Name] = () => new RaceWindowScenario(),
     };
 
     public static IReadOnlyCollection<string> BuiltInNames => BuiltIns.Keys;

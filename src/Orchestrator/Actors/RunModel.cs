@@ -54,3 +54,10 @@ public interface IRunObserver
     void ClockStepped(ClockStep step);
     void Aborting(string reason);
 }
+
+/// <summary>What a person is shown of a run: as it happens, and once it is over.</summary>
+public interface IRunPresenter : IRunObserver
+{
+    /// <summary>The run is over and its report written: show it, and say the process's exit code.</summary>
+    int Finished(RunContext run, RunReport report, Timeline.TimelineData? timeline);
+}

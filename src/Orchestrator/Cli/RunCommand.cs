@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRunner.Orchestrator.Actors;
 
 namespace ActorRunner.Orchestrator.Cli;
 
@@ -7,16 +8,17 @@ public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assign
 
 /// <summary>
 /// The orchestrator's command line: the root command runs the test (every named option is a HOCON key under
-/// actor-runner); the timeline subcommand prints a finished run's timeline.
+/// actor-runner); the timeline subcommand prints a finished run's timeline; calibrate measures the narrowest race
+/// the setup catches.
 /// </summary>
 public static class RunCommand
 {
-    private sealed record Named(Option Option, string Key);
+    /// <summary>A named option and the HOCON key under actor-runner that it sets.</summary>
+    internal sealed record Named(Option Option, string Key);
 
-    public static RootCommand Create(Func<RunRequest, CancellationToken, Task<int>> run)
-    {
-        var named = new List<Named>
-        {
+    /// <summary>Every named option of a run, each a HOCON key under actor-runner.</summary>
+    internal static List<Named> NamedOptions() =>
+        [
             new(new Option<int>("--tasks") { Description = "Tasks in all (default 100)" }, "tasks"),
             new(new Option<int>("--nodes") { Description = "Local task-node processes (default: one per core, at least 2)" }, "nodes"),
             new(new Option<int>("--tasks-per-node") { Description = "Tasks one node hosts (default: spread evenly)" }, "tasks-per-node"),
@@ -43,9 +45,21 @@ public static class RunCommand
             new(new Option<string>("--tls-cert") { Description = "TLS: this orchestrator's certificate (PEM); with --tls-key and --tls-ca" }, "remote.tls.cert"),
             new(new Option<string>("--tls-key") { Description = "TLS: the certificate's private key (PEM)" }, "remote.tls.key"),
             new(new Option<string>("--tls-ca") { Description = "TLS: the CA every node's certificate must chain to (PEM)" }, "remote.tls.ca"),
-        };
-        var config = new Option<string>("--config") { Description = "A HOCON file with settings (see hocon/actor-runner.conf)" };
-        var set = new Option<string[]>("--set") { Description = "Override one setting: KEY=VALUE (repeatable), e.g. lock.timeout=2s" };
+        ];
+
+    /// <summary>--config FILE: a HOCON file of settings.</summary>
+    internal static Option<string> ConfigOption() => new("--config") { Description = "A HOCON file with settings (see hocon/actor-runner.conf)" };
+
+    /// <summary>--set KEY=VALUE, repeatable.</summary>
+    internal static Option<string[]> SetOption() => new("--set") { Description = "Override one setting: KEY=VALUE (repeatable), e.g. lock.timeout=2s" };
+
+    /// <param name="run">Runs the test the command line asks for.</param>
+    /// <param name="calibrate">Runs calibrate's race-window run, shown by its presenter (none: no calibrate subcommand).</param>
+    public static RootCommand Create(Func<RunRequest, CancellationToken, Task<int>> run, Func<RunRequest, IRunPresenter, Task<int>>? calibrate = null)
+    {
+        var named = NamedOptions();
+        var config = ConfigOption();
+        var set = SetOption();
 
         var root = new RootCommand("ActorRunner: tests a critical section under truly simultaneous access from many processes")
         {
@@ -53,24 +67,28 @@ public static class RunCommand
         };
         foreach (var n in named) root.Options.Add(n.Option);
         root.Subcommands.Add(TimelineCommand.Create());
+        if (calibrate is not null) root.Subcommands.Add(CalibrateCommand.Create(calibrate));
 
-        root.SetAction((parse, cancel) =>
-        {
-            var values = new Dictionary<string, (string Option, object Value)>();
-            foreach (var n in named)
-            {
-                if (parse.GetResult(n.Option) is not { Implicit: false }) continue;
-                object value = n.Option switch
-                {
-                    Option<int> i => parse.GetValue(i),
-                    Option<bool> b => parse.GetValue(b),
-                    Option<string> s => parse.GetValue(s) ?? "",
-                    _ => throw new InvalidOperationException(n.Key),
-                };
-                values[n.Key] = (n.Option.Name, value);
-            }
-            return run(new RunRequest(parse.GetValue(config), parse.GetValue(set) ?? [], values), cancel);
-        });
+        root.SetAction((parse, cancel) => run(new RunRequest(parse.GetValue(config), parse.GetValue(set) ?? [], Values(parse, named)), cancel));
         return root;
+    }
+
+    /// <summary>The named options given on the command line, by key, with the option's name for messages.</summary>
+    internal static Dictionary<string, (string Option, object Value)> Values(ParseResult parse, IEnumerable<Named> named)
+    {
+        var values = new Dictionary<string, (string Option, object Value)>();
+        foreach (var n in named)
+        {
+            if (parse.GetResult(n.Option) is not { Implicit: false }) continue;
+            object value = n.Option switch
+            {
+                Option<int> i => parse.GetValue(i),
+                Option<bool> b => parse.GetValue(b),
+                Option<string> s => parse.GetValue(s) ?? "",
+                _ => throw new InvalidOperationException(n.Key),
+            };
+            values[n.Key] = (n.Option.Name, value);
+        }
+        return values;
     }
 }

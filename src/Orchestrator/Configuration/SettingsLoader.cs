@@ -157,6 +157,8 @@ public static class SettingsLoader
         var tasks = r.Count("tasks", min: 1);
         var (remoteHosts, remoteLaunch) = RemoteHosts(r);
         var remoteNodes = r.Count("remote-nodes", min: 0) + remoteHosts.Count;
+        if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
+            throw new SettingsError($"{r.NameOf(remoteHosts.Count > 0 ? "remote.hosts" : "remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
         var nodesAuto = r.IsAuto("nodes");
         var perNodeAuto = r.IsAuto("tasks-per-node");
         var nodes = nodesAuto ? 0 : r.Count("nodes", min: 0);

@@ -23,7 +23,9 @@ namespace ActorRunner.Orchestrator.Hosting;
 /// <summary>One run from settings to exit code: check, create the run folder, start Akka, wait, report.</summary>
 public static class RunHost
 {
-    public static async Task<int> RunAsync(RunRequest request)
+    /// <param name="presenter">What a person is shown (default: the console's progress, verdicts and summary); it
+    /// says the exit code once the run is over.</param>
+    public static async Task<int> RunAsync(RunRequest request, IRunPresenter? presenter = null)
     {
         RunSettings settings;
         Scenario scenario;
@@ -62,7 +64,7 @@ public static class RunHost
             return Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.Message)}");
         }
 
-        var console = ConsoleReporter.ForStandardOutput();
+        var console = presenter ?? ConsoleReporter.ForStandardOutput();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSerilog(logger);
@@ -112,8 +114,7 @@ public static class RunHost
             logger.Error(e, "Cannot write the timeline in {RunFolder}", run.RunFolder);
         }
         logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
-        if (timeline is not null) console.CompactTimeline(timeline);
-        console.Summary(report with { ExitCode = (int)exitCode }, run.ReportPath);
+        var shownExitCode = console.Finished(run, report with { ExitCode = (int)exitCode }, timeline);
 
         // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
         host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
@@ -126,7 +127,7 @@ public static class RunHost
         {
             logger.Warning("The actor system did not stop within 5 s");
         }
-        return (int)exitCode;
+        return shownExitCode;
     }
 
     /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>

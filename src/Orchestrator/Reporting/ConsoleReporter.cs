@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace ActorRunner.Orchestrator.Reporting;
 
 /// <summary>What a person sees: progress, one verdict line per loop, a summary. Colour only on a terminal.</summary>
-public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
+public sealed class ConsoleReporter(IAnsiConsole console) : IRunPresenter
 {
     private RunSettings _settings = null!;
 
@@ -66,6 +66,14 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunObserver
             Line($"loop {loop.Loop} timeline:");
             foreach (var line in lines) Line("  " + line);
         }
+    }
+
+    /// <summary>A small run's timeline drawn, then the summary; the exit code is the run's.</summary>
+    public int Finished(RunContext run, RunReport report, TimelineData? timeline)
+    {
+        if (timeline is not null) CompactTimeline(timeline);
+        Summary(report, run.ReportPath);
+        return report.ExitCode;
     }
 
     public void Aborting(string reason) => console.MarkupLine($"[yellow]{Markup.Escape($"stopping: {reason}")}[/]");

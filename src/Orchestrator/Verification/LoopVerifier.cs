@@ -22,7 +22,7 @@ public sealed record LoopVerification(
     public long Counter => Outcome.Value;
 
     /// <summary>The counter's lost updates (0 for scenarios that count none).</summary>
-    public long LostUpdates => Figures.TryGetValue("lostUpdates", out var lost) ? lost : 0;
+    public long LostUpdates => Figures.TryGetValue(IncrementInvariant.LostUpdates, out var lost) ? lost : 0;
 }
 
 /// <summary>

@@ -41,41 +41,7 @@ public sealed class CounterScenario : Scenario
     public override ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results) =>
         Judge(context.Run.Tasks, outcome.Value, results);
 
-    /// <summary>
-    /// The counter's invariant. A task whose write may or may not have landed is indeterminate: the counter must
-    /// then lie between the acknowledged increments and those plus the indeterminate ones.
-    /// </summary>
-    public static ScenarioJudgement Judge(int expected, long counter, IReadOnlyList<TaskResult> results)
-    {
-        var committed = results.Where(r => r.Status == ActionStatus.Completed).ToList();
-        var acknowledged = committed.Count;
-        var indeterminate = results.Count(r => r.Status == ActionStatus.Indeterminate);
-
-        var collisions = committed
-            .GroupBy(r => r.Observed)
-            .Where(g => g.Count() > 1)
-            .OrderBy(g => g.Key)
-            .Select(g => new Collision(g.Key, g.Select(r => r.TaskId).Order(StringComparer.Ordinal).ToList()))
-            .ToList();
-
-        var findings = new List<string>();
-        var lost = Math.Max(0, acknowledged - counter);
-        if (lost > 0)
-            findings.Add($"counter {counter} is below the {acknowledged} acknowledged increments: {lost} lost updates");
-        foreach (var c in collisions)
-            findings.Add($"value {c.Observed} was read by {c.Tasks.Count} tasks that all committed: {TaskNames.Brief(c.Tasks)}");
-        if (counter > acknowledged + indeterminate)
-            findings.Add($"counter {counter} is above the {acknowledged} acknowledged and {indeterminate} indeterminate increments");
-        var wrongWrites = committed.Where(r => r.Written != r.Observed + 1).ToList();
-        if (wrongWrites.Count > 0)
-            findings.Add($"{wrongWrites.Count} tasks wrote something other than what they read plus one (first: {wrongWrites[0].TaskId})");
-        var ceiling = acknowledged + indeterminate;
-        var outOfRange = committed.Where(r => r.Observed < 0 || r.Observed >= ceiling).ToList();
-        if (outOfRange.Count > 0)
-            findings.Add($"{outOfRange.Count} tasks read a value outside 0..{ceiling - 1} (first: {outOfRange[0].TaskId} read {outOfRange[0].Observed})");
-        if (findings.Count == 0 && acknowledged == expected && results.Count == acknowledged && counter != expected)
-            findings.Add($"counter {counter} is not the expected {expected}");
-
-        return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { ["lostUpdates"] = lost });
-    }
+    /// <summary>The counter's invariant (<see cref="IncrementInvariant"/>).</summary>
+    public static ScenarioJudgement Judge(int expected, long counter, IReadOnlyList<TaskResult> results) =>
+        IncrementInvariant.Judge("counter", expected, counter, results);
 }

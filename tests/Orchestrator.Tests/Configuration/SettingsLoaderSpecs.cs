@@ -348,6 +348,33 @@ public sealed class SettingsLoaderSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public void Race_window_takes_its_width_and_ladder_from_its_own_section()
+    {
+        var settings = Load("scenario=race-window", "lock.mode=none", "race-window.us=250");
+
+        Assert.Equal("race-window", settings.Scenario);
+        Assert.Equal("actor-runner.race-window", settings.ScenarioSection);
+        Assert.Equal("250", settings.ScenarioSettings["us"]);
+        Assert.Equal("", settings.ScenarioSettings["ladder"]);
+    }
+
+    [Theory]
+    [InlineData("race-window.us=-5", "actor-runner.race-window.us (from --set race-window.us=-5): -5 is below the minimum of 0")]
+    [InlineData("race-window.ladder=\"1,x\"", "actor-runner.race-window.ladder (from --set race-window.ladder=\"1,x\"): '1,x': 'x' is not a whole number")]
+    public void A_wrong_race_window_setting_is_refused_naming_the_key_and_its_layer(string assignment, string expected) =>
+        Assert.StartsWith(expected, LoadFails("scenario=race-window", assignment).Message);
+
+    [Fact]
+    public void Race_window_with_nodes_from_other_machines_is_refused_naming_the_reason()
+    {
+        var error = LoadFails("scenario=race-window", "remote-nodes=1", "nodes=1", "tasks=2");
+
+        Assert.StartsWith("actor-runner.remote-nodes (from --set remote-nodes=1): scenario race-window runs on one machine only: ", error.Message);
+        Assert.Contains("memory-mapped", error.Message);
+        Assert.Equal(1, Load("remote-nodes=1", "nodes=1", "tasks=2").RemoteNodes); // the counter takes them
+    }
+
     [Theory]
     [InlineData(10, 3, 1, new[] { 3, 3, 2, 2 })]
     [InlineData(100, 3, 0, new[] { 34, 33, 33 })]
