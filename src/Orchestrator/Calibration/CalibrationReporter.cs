@@ -38,6 +38,8 @@ public sealed class CalibrationReporter(ConsoleReporter console, TextWriter outp
         if (loop.Verification.Verdict == Verdict.Inconclusive) console.LoopDone(loop);
     }
 
+    public void ClockStepped(ClockStep step) => console.ClockStepped(step);
+
     public void Aborting(string reason) => console.Aborting(reason);
 
     public int Finished(RunContext run, RunReport report, TimelineData? timeline)
