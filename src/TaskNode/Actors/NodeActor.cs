@@ -155,7 +155,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             foreach (var worker in workers) worker.Dispose();
             throw;
         }
-        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 15));
+        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7));
     }
 
     private void SettingUp()
