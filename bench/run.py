@@ -46,6 +46,9 @@ DOTNET_ENV = {
 # Names of the programs a run starts; at the end none of ours may remain.
 PROGRAM_NAMES = ("ActorRunner.TaskNode", "ActorRunner.Orchestrator", "taskrunner.py", "bench.py")
 
+# The reference program's SQLite waits for the disk at every commit (synchronous = full, SQLite's default); where a
+# figure compares increments with it, ours does the same work.
+SAME_WORK = ["--set", "sqlite.synchronous=full"]
 PAUSE_S = 0.5          # between runs, so one run's teardown does not overlap the next one's start
 SAMPLE_S = 0.05        # memory sampling period
 
@@ -491,12 +494,12 @@ def main():
         # 3. the timed scenarios, ours alternately with the reference, order rotated per repetition
         for rep in range(reps):
             print(f"repetition {rep + 1}/{reps} ...", flush=True)
-            R["spread"].append(bench.ours(f"spread-100x{loops}-r{rep}", ["--tasks", "100", "--loops", str(loops)]))
+            R["spread"].append(bench.ours(f"spread-100x{loops}-r{rep}", ["--tasks", "100", "--loops", str(loops)] + SAME_WORK))
             R["ref_file"].append(bench.ref_bench(f"ref-bench-file-r{rep}", "file"))
             R["loops"].append(bench.ours(f"loops-100x{loops}-delay100ms-r{rep}",
-                                         ["--tasks", "100", "--loops", str(loops), "--release-delay", "100ms"]))
+                                         ["--tasks", "100", "--loops", str(loops), "--release-delay", "100ms"] + SAME_WORK))
             R["ref_mp"].append(bench.ref_bench(f"ref-bench-mp-r{rep}", "mp"))
-            R["uncontended"].append(bench.ours(f"uncontended-1x{loops}-r{rep}", ["--tasks", "1", "--loops", str(loops)]))
+            R["uncontended"].append(bench.ours(f"uncontended-1x{loops}-r{rep}", ["--tasks", "1", "--loops", str(loops)] + SAME_WORK))
             R["ref_uncontended"].append(bench.ref_bench(f"ref-bench-file-n1-r{rep}", "file", n=1, reps=loops))
             trio = [
                 lambda: R["default_app"].append(bench.ours(f"default-app-r{rep}", [], default_out=True)),

@@ -39,9 +39,11 @@ public sealed record NodeRejected(string NodeId, string Reason) : IRunnerMessage
 
 /// <summary>
 /// A node opened its tasks' locks and connections and is ready for loops. Its clock's offset from the
-/// orchestrator's (orchestrator minus node) and the offset's uncertainty (half the best round trip), in µs.
+/// orchestrator's (orchestrator minus node) and the offset's uncertainty (half the best round trip), in µs; the
+/// cores its tasks can run on, and the machine it runs on (the kernel's boot id: nodes that share it share the
+/// cores), from which the orchestrator chooses how each node's tasks wait for the release.
 /// </summary>
-public sealed record NodeReady(string NodeId, int Tasks, long ClockOffsetUs, long ClockUncertaintyUs) : IRunnerMessage;
+public sealed record NodeReady(string NodeId, int Tasks, long ClockOffsetUs, long ClockUncertaintyUs, int Cores = 0, string Machine = "") : IRunnerMessage;
 
 /// <summary>A node asks the orchestrator's time, to measure its clock offset; answered by <see cref="ClockProbeReply"/>.</summary>
 public sealed record ClockProbe(long NodeSentUs) : IRunnerMessage;
@@ -54,8 +56,20 @@ public sealed record NodeFailed(string NodeId, string Reason) : IRunnerMessage;
 
 // ---- one loop ------------------------------------------------------------------------------
 
-/// <summary>Park every task of the node at the barrier for this loop.</summary>
-public sealed record PrepareLoop(int Loop) : IRunnerMessage;
+/// <summary>How a node's parked tasks wait out the last stretch before the agreed instant.</summary>
+public enum ReleaseWait
+{
+    /// <summary>The tasks sleep; one releaser thread wakes them all at the instant (tasks outnumber the cores).</summary>
+    Wake = 0,
+    /// <summary>
+    /// Each task waits on the clock itself, at real-time priority where the node may use it: it sleeps until just
+    /// before the instant and spins the rest, so no wake-up lies on the critical path (tasks fit the cores).
+    /// </summary>
+    Spin = 1,
+}
+
+/// <summary>Park every task of the node at the barrier for this loop, to be released the way <paramref name="Wait"/> says.</summary>
+public sealed record PrepareLoop(int Loop, ReleaseWait Wait = ReleaseWait.Wake) : IRunnerMessage;
 
 /// <summary>Every task of the node is parked at the barrier; with the node's latest clock offset measurement.</summary>
 public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs, long ClockOffsetUs, long ClockUncertaintyUs) : IRunnerMessage;

@@ -7,7 +7,13 @@ public interface IRunnerMessage;
 public static class Protocol
 {
     /// <summary>Bumped whenever a message changes shape; nodes of another version are refused.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>
+    /// How long before the agreed instant a node stops sleeping and spins on the clock (µs). The release lead must
+    /// leave at least this much between a Release's arrival and its instant.
+    /// </summary>
+    public const long ReleaseSpinStretchUs = 1_000;
 
     /// <summary>Name of the orchestrator's actor system (the node joins akka.tcp://actor-runner@host:port).</summary>
     public const string SystemName = "actor-runner";

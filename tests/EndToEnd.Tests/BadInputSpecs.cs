@@ -18,6 +18,13 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--hostname 0.0.0.0", "token")]
     [InlineData("--remote-hosts h1 --token t --remote-launch ssh", "has no {args} word")]
     [InlineData("--remote-hosts h1 --token t", "remote.launch")]
+    [InlineData("--scenario race-window --remote-nodes 1 --nodes 1 --tasks 2", "actor-runner.remote-nodes (from --remote-nodes): scenario race-window runs on one machine only")]
+    [InlineData("--scenario race-window --set race-window.us=-1", "actor-runner.race-window.us (from --set race-window.us=-1): -1 is below the minimum of 0")]
+    [InlineData("calibrate --ladder 1,x", "actor-runner: --ladder: '1,x': 'x' is not a whole number")]
+    [InlineData("calibrate --ladder 3,-1", "actor-runner: --ladder: '3,-1': -1 is below the minimum of 0")]
+    [InlineData("calibrate --loops 0", "actor-runner: --loops: 0 is below the minimum of 1")]
+    [InlineData("calibrate --set remote-nodes=1 --nodes 1 --tasks 2", "scenario race-window runs on one machine only")]
+    [InlineData("calibrate --lock file", "--lock")]
     public async Task Is_refused_with_exit_code_2_naming_the_culprit(string arguments, string named)
     {
         var result = await _workspace.Run(TimeSpan.FromSeconds(30), arguments.Split(' '));

@@ -64,23 +64,6 @@ public sealed partial class RaceWindowSpecs : IDisposable
         _workspace.AssertNothingLeft(result);
     }
 
-    [Theory]
-    [InlineData("--scenario race-window --remote-nodes 1 --nodes 1 --tasks 2", "actor-runner.remote-nodes (from --remote-nodes): scenario race-window runs on one machine only")]
-    [InlineData("--scenario race-window --set race-window.us=-1", "actor-runner.race-window.us (from --set race-window.us=-1): -1 is below the minimum of 0")]
-    [InlineData("calibrate --ladder 1,x", "actor-runner: --ladder: '1,x': 'x' is not a whole number")]
-    [InlineData("calibrate --ladder 3,-1", "actor-runner: --ladder: '3,-1': -1 is below the minimum of 0")]
-    [InlineData("calibrate --loops 0", "actor-runner: --loops: 0 is below the minimum of 1")]
-    [InlineData("calibrate --set remote-nodes=1 --nodes 1 --tasks 2", "scenario race-window runs on one machine only")]
-    [InlineData("calibrate --lock file", "--lock")]
-    public async Task Bad_input_is_one_line_exit_2_and_nothing_created(string arguments, string expected)
-    {
-        var result = await _workspace.Run(TimeSpan.FromSeconds(30), arguments.Split(' '));
-
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains(expected, Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-        Assert.False(Directory.Exists(_workspace.Runs) && Directory.EnumerateFileSystemEntries(_workspace.Runs).Any(), "a run folder was created");
-    }
-
     [GeneratedRegex(@"^\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+\.\d\d)(?:\s+\((\d+) inconclusive\))?$")]
     private static partial Regex Row();
 

@@ -2,6 +2,7 @@ using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Launching;
+using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
@@ -49,6 +50,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         /// <summary>The node's clock, as best known, and when that was (orchestrator clock).</summary>
         public NodeClock Clock { get; set; } = NodeClock.Same;
         public long ClockKnownAtUs { get; set; }
+        public int Cores { get; set; }
+        public string Machine { get; set; } = "";
+        public ReleaseWait ReleaseWait { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -64,12 +68,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly List<LoopRecord> _loops = new();
     private readonly long _startedUs = WireClock.NowUs();
     private readonly TimelineRecorder _timeline;
+    private readonly ReleaseLead _releaseLead;
 
     // The loop under way.
     private int _loop;
     private long _loopStartUs;
     private long _releaseAtUs;
+    private long _releaseSentUs;
+    private TimeSpan _releaseIn;
     private readonly HashSet<string> _readyNodes = new();
+    private bool _loopPrepared;
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
     private readonly Dictionary<string, NodeClock> _loopClocks = new();
@@ -88,6 +96,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _phase = phase;
         _phase.Enter("joining", 0);
         _settings = settings;
+        _releaseLead = new ReleaseLead(settings.ReleaseLead);
         _run = run;
         _scenario = scenario;
         _observer = observer;
@@ -124,8 +133,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private Address Address => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
     private int ExpectedTasks => _settings.Tasks;
-
-    private TimeSpan ReleaseIn => _settings.ReleaseDelay > _settings.ReleaseLead ? _settings.ReleaseDelay : _settings.ReleaseLead;
 
     protected override void PreStart()
     {
@@ -231,6 +238,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         entry.Ready = true;
         entry.Clock = new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs);
         entry.ClockKnownAtUs = WireClock.NowUs();
+        (entry.Cores, entry.Machine) = (ready.Cores, ready.Machine);
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
@@ -238,7 +246,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel("join");
         _startupMs = (WireClock.NowUs() - _run.ProcessStartUs) / 1000.0;
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_startupMs, 1));
+        ChooseReleaseWaits();
         StartLoop(1);
+    }
+
+    /// <summary>How each node's tasks wait for the release, from the nodes' tasks, cores and machines (release.wait).</summary>
+    private void ChooseReleaseWaits()
+    {
+        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait,
+            _nodes.Values.Select(n => new NodeShape(n.Id, n.Machine, n.TaskIds.Count, n.Cores)).ToList());
+        foreach (var node in _nodes.Values)
+        {
+            node.ReleaseWait = plan[node.Id];
+            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}",
+                node.Id, node.TaskIds.Count, node.Cores, node.ReleaseWait);
+        }
     }
 
     private string JoinTimeoutReason()
@@ -256,35 +278,27 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _loop = loop;
         _loopStartUs = WireClock.NowUs();
         _readyNodes.Clear();
+        _loopPrepared = false;
         _reports.Clear();
         _missing.Clear();
         _loopClocks.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
-        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop", loop, _scenario.Name);
+        _releaseSentUs = 0;
+        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
+        // The reset and the parking overlap: no task acts before the Release, which waits for both.
         var scenario = _scenario;
         Task.Run(() => scenario.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop),
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
-        Enter("preparing", Preparing);
-    }
-
-    private void Preparing()
-    {
-        Receive<LoopPrepared>(prepared =>
+        foreach (var node in LiveNodes)
         {
-            var prepare = new PrepareLoop(prepared.Loop);
-            foreach (var node in LiveNodes)
-            {
-                node.Ref!.Tell(prepare);
-                _timeline.Sent(prepare, node.Id, prepared.Loop);
-            }
-            Timers.StartSingleTimer("barrier", new BarrierTimedOut(prepared.Loop), _settings.BarrierTimeout);
-            Enter("barrier", Barrier);
-        });
-        Receive<StoreFailed>(failed => Abort(failed.Reason));
-        NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
-        CommonHandlers();
+            var prepare = new PrepareLoop(loop, node.ReleaseWait);
+            node.Ref!.Tell(prepare);
+            _timeline.Sent(prepare, node.Id, loop);
+        }
+        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
+        Enter("barrier", Barrier);
     }
 
     private void Barrier()
@@ -296,8 +310,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (_nodes.TryGetValue(ready.NodeId, out var entry)) MeasuredClock(entry, new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs));
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
-            if (_readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+            ReleaseWhenSet();
         });
+        Receive<LoopPrepared>(prepared => prepared.Loop == _loop, _ =>
+        {
+            _loopPrepared = true;
+            ReleaseWhenSet();
+        });
+        Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<BarrierTimedOut>(timeout => timeout.Loop == _loop, _ =>
         {
             var missing = _nodes.Values.Where(n => !_readyNodes.Contains(n.Id)).Select(n => n.Id);
@@ -335,11 +355,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private NodeClock ClockOf(string nodeId) =>
         _loopClocks.TryGetValue(nodeId, out var clock) ? clock : _nodes.TryGetValue(nodeId, out var entry) ? entry.Clock : NodeClock.Same;
 
+    /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
+    private void ReleaseWhenSet()
+    {
+        if (_loopPrepared && _readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+    }
+
     private void ReleaseAll()
     {
         Timers.Cancel("barrier");
         // The agreed instant: after the release delay, and never sooner than the lead every node needs to have it.
-        _releaseAtUs = WireClock.NowUs() + (long)ReleaseIn.TotalMicroseconds;
+        var lead = _releaseLead.Next;
+        _releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
+        _releaseSentUs = WireClock.NowUs();
+        _releaseAtUs = _releaseSentUs + (long)_releaseIn.TotalMicroseconds;
         var release = new Release(_loop, _releaseAtUs);
         foreach (var node in LiveNodes)
         {
@@ -347,7 +376,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _timeline.Sent(release, node.Id, _loop);
         }
         _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
-        var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+        var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
         Enter("collecting", Collecting);
     }
@@ -365,7 +394,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 foreach (var task in unreported)
                     _missing[task] = new TaskError(task, node.Id, "no report before the loop timeout", Indeterminate: true);
             }
-            var limit = ReleaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+            var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
             EndLoop($"loop timeout after {limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
         });
         NodeLossHandlers(lost =>
@@ -470,8 +499,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         // Nodes that never said they were ready this loop keep their last measured clock.
         var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
+        var lateNodes = MeasureReleaseDelivery();
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values, clocks),
-            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks);
+            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks)
+        {
+            ReleaseLeadMs = _releaseAtUs > 0 ? (_releaseAtUs - _releaseSentUs) / 1000.0 : 0,
+            LateReleaseNodes = lateNodes,
+        };
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         _loops.Add(record);
         _observer.LoopDone(record);
@@ -488,6 +522,29 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
         else if (read.Loop < _settings.Loops) StartLoop(read.Loop + 1);
         else Finish(null);
+    }
+
+    /// <summary>
+    /// How long the loop's Release took to reach each node (from the reports' arrival stamps, on the orchestrator's
+    /// clock): the slowest feeds the next loops' lead. A node that had it only after its instant is named.
+    /// </summary>
+    private IReadOnlyList<string> MeasureReleaseDelivery()
+    {
+        if (_releaseSentUs == 0) return [];
+        var deliveries = _reports.Values.Where(r => r.Phases.ReleaseReceivedUs > 0)
+            .GroupBy(r => r.NodeId)
+            .Select(g => (Node: g.Key, Us: _nodes.TryGetValue(g.Key, out var n)
+                ? ClockOf(n.Id).ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - _releaseSentUs
+                : 0))
+            .ToList();
+        if (deliveries.Count == 0) return [];
+        _releaseLead.Observed(deliveries.Max(d => d.Us));
+        var leadUs = _releaseAtUs - _releaseSentUs;
+        var late = deliveries.Where(d => d.Us > leadUs).ToList();
+        foreach (var (node, us) in late)
+            _log.Warning("Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late",
+                _loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3));
+        return late.Select(d => d.Node).ToList();
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
@@ -606,7 +663,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
             .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
-                n.Clock.OffsetUs, n.Clock.UncertaintyUs))
+                n.Clock.OffsetUs, n.Clock.UncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
             .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
         _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList(), _clockSteps.ToList()));

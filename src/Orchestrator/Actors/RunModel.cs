@@ -17,7 +17,12 @@ public sealed record RunContext(
 
 /// <summary>A node as the report shows it, with its clock's offset from the orchestrator's (µs, last measured).</summary>
 public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,
-    int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs);
+    int? ExitCode, string? Lost, long ClockOffsetUs, long ClockUncertaintyUs)
+{
+    /// <summary>How its tasks waited for the release (spin or wake), and the cores it reported.</summary>
+    public Messages.ReleaseWait ReleaseWait { get; init; }
+    public int Cores { get; init; }
+}
 
 /// <summary>
 /// One loop's verification, timings and the tasks' reports (as the nodes sent them, each in its node's clock), with
@@ -28,6 +33,12 @@ public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verificati
 {
     /// <summary>This loop's clock of a node (the orchestrator's own when it was never measured).</summary>
     public NodeClock ClockOf(string nodeId) => Clocks.TryGetValue(nodeId, out var clock) ? clock : NodeClock.Same;
+
+    /// <summary>How far ahead of its instant the Release was sent (ms); 0 when the loop released nothing.</summary>
+    public double ReleaseLeadMs { get; init; }
+
+    /// <summary>Nodes that had the Release only after its instant: their tasks started late.</summary>
+    public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
 }
 
 /// <summary>How the run ended, and the orchestrator's own timeline events.</summary>

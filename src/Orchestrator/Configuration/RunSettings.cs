@@ -22,7 +22,10 @@ public sealed record RunSettings
     public required int Loops { get; init; }
     public required bool ContinueOnFailure { get; init; }
     public required TimeSpan ReleaseDelay { get; init; }
-    public required TimeSpan ReleaseLead { get; init; }
+    /// <summary>A fixed lead between sending the Release and its instant; null: derived from the measured deliveries.</summary>
+    public required TimeSpan? ReleaseLead { get; init; }
+    /// <summary>How the nodes' tasks wait for the release (release.wait).</summary>
+    public Releasing.ReleaseWaitChoice ReleaseWait { get; init; } = Releasing.ReleaseWaitChoice.Auto;
     /// <summary>One of <see cref="LockModes.Runner"/>, or one the scenario applies itself (sqlite, postgres-advisory).</summary>
     public required string LockMode { get; init; }
     public required TimeSpan LockTimeout { get; init; }

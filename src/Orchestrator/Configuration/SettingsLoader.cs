@@ -220,7 +220,8 @@ public static class SettingsLoader
             Loops = r.Count("loops", min: 1),
             ContinueOnFailure = r.Bool("continue-on-failure"),
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
-            ReleaseLead = r.Duration("release-lead", allowZero: true),
+            ReleaseLead = r.IsAuto("release-lead") ? null : r.Duration("release-lead", allowZero: true),
+            ReleaseWait = r.Choice<Releasing.ReleaseWaitChoice>("release.wait"),
             LockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r),
             Scenario = scenario.Name,
             ScenarioAssembly = scenario.Assembly,
@@ -371,6 +372,16 @@ public static class SettingsLoader
             if (value < min)
                 throw new SettingsError($"{Name(key)}: {value} is below the minimum of {min}");
             return value;
+        }
+
+        /// <summary>One of an enum's members, named in lower case.</summary>
+        public T Choice<T>(string key) where T : struct, Enum
+        {
+            var raw = Raw(key);
+            var names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToList();
+            if (!names.Contains(raw.ToLowerInvariant()))
+                throw new SettingsError($"{Name(key)}: '{raw}' is not one of {string.Join(", ", names)}");
+            return Enum.Parse<T>(raw, ignoreCase: true);
         }
 
         public bool Bool(string key)

@@ -133,7 +133,7 @@ public static class RunHost
     /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>
     private static async Task<RunOutcome> WaitBounded(Task<RunOutcome> done, RunSettings settings, Serilog.ILogger logger)
     {
-        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + settings.ReleaseLead + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
+        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + new Releasing.ReleaseLead(settings.ReleaseLead).Most + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
         var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
         if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);

@@ -30,7 +30,12 @@ public sealed record RunReport(
     public sealed record Machine(string Name, int Cores, string Os, string Runtime);
 
     public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost,
-        double ClockOffsetMs, double ClockUncertaintyMs);
+        double ClockOffsetMs, double ClockUncertaintyMs)
+    {
+        /// <summary>How its tasks waited for the release (spin or wake), and the cores the node reported.</summary>
+        public Messages.ReleaseWait ReleaseWait { get; init; }
+        public int Cores { get; init; }
+    }
 
     /// <summary>Per-task phase durations of a loop.</summary>
     public sealed record Phases(Percentiles WaitForReleaseMs, Percentiles LockWaitMs, Percentiles HoldMs);
@@ -57,7 +62,14 @@ public sealed record RunReport(
         Phases Phases,
         double CriticalSectionsPerSecond,
         double DurationMs,
-        IReadOnlyDictionary<string, Clock> Clocks);
+        IReadOnlyDictionary<string, Clock> Clocks)
+    {
+        /// <summary>How far ahead of its instant the Release was sent.</summary>
+        public double ReleaseLeadMs { get; init; }
+
+        /// <summary>Nodes that had the Release only after its instant.</summary>
+        public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
+    }
 
     /// <summary>A node's clock as this loop's figures took it: orchestrator minus node, and how certain that is.</summary>
     public sealed record Clock(double OffsetMs, double UncertaintyMs);
@@ -65,7 +77,7 @@ public sealed record RunReport(
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter(), new AutoDurationConverter() },
     };
 
     public static RunReport From(RunContext run, RunSettings settings, RunOutcome outcome, ExitCode exitCode, double totalMs)
@@ -84,14 +96,18 @@ public sealed record RunReport(
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
             settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
             outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
-                n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0)).ToList(),
+                n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0) { ReleaseWait = n.ReleaseWait, Cores = n.Cores }).ToList(),
             outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Outcome.Summary,
                 l.Verification.Outcome.Counts, l.Verification.Figures, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
                 Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3),
-                l.Clocks.ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))).ToList(),
+                l.Clocks.ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
+            {
+                ReleaseLeadMs = Math.Round(l.ReleaseLeadMs, 3),
+                LateReleaseNodes = l.LateReleaseNodes,
+            }).ToList(),
             Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1),
             outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
     }
@@ -129,4 +145,21 @@ public sealed class DurationConverter : JsonConverter<TimeSpan>
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.TotalMilliseconds % 1000 == 0 ? $"{value.TotalSeconds:0}s" : $"{value.TotalMilliseconds:0.###}ms");
+}
+
+/// <summary>A duration that may be "auto" (null), such as release-lead.</summary>
+public sealed class AutoDurationConverter : JsonConverter<TimeSpan?>
+{
+    private readonly DurationConverter _duration = new();
+
+    public override bool HandleNull => true;
+
+    public override TimeSpan? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null || reader.GetString() == "auto" ? null : _duration.Read(ref reader, typeof(TimeSpan), options);
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan? value, JsonSerializerOptions options)
+    {
+        if (value is { } duration) _duration.Write(writer, duration, options);
+        else writer.WriteStringValue("auto");
+    }
 }

@@ -5,7 +5,15 @@ namespace ActorRunner.Scenarios.SqliteCounter;
 /// <summary>Connection settings shared by both sides of the SQLite counter.</summary>
 public static class CounterDatabase
 {
-    public static SqliteConnection Open(string path, TimeSpan busyTimeout)
+    /// <summary>SQLite's <c>synchronous</c> levels a run may choose (<c>actor-runner.sqlite.synchronous</c>).</summary>
+    public static readonly IReadOnlyList<string> SynchronousLevels = ["off", "normal", "full"];
+
+    /// <param name="synchronous">
+    /// off: SQLite hands its writes to the kernel and never waits for the disk (a process killed at any point
+    /// still leaves a consistent file, the kernel has its writes; only a machine crash could lose them). full: it
+    /// waits for the disk at every commit, as SQLite does by default. The exclusion under test is the same.
+    /// </param>
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, string synchronous)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -17,7 +25,8 @@ public static class CounterDatabase
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};";
+        if (!SynchronousLevels.Contains(synchronous)) throw new ArgumentException($"synchronous: '{synchronous}' is not one of {string.Join(", ", SynchronousLevels)}");
+        pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous};";
         pragma.ExecuteNonQuery();
         return connection;
     }

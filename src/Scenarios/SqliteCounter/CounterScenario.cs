@@ -11,7 +11,33 @@ public sealed class CounterScenario : Scenario
     /// <summary>"sqlite": the read and the write in one BEGIN IMMEDIATE transaction, the store's own exclusion.</summary>
     public override IReadOnlyCollection<string> OwnLockModes { get; } = ["sqlite"];
 
-    private static CounterState State(ScenarioRun run) => new(run.DbPath, run.Lock.Timeout);
+    /// <inheritdoc />
+    public override string? SettingsSection => "sqlite";
+
+    /// <summary>
+    /// The defaults. <c>synchronous</c>: SQLite's PRAGMA synchronous on every connection to the counter (off, normal,
+    /// full; see <see cref="CounterDatabase.Open"/>).
+    /// </summary>
+    public override IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
+    {
+        ["synchronous"] = DefaultSynchronous,
+    };
+
+    private const string DefaultSynchronous = "off";
+
+    /// <inheritdoc />
+    public override void Validate(ScenarioRun run) => Synchronous(run);
+
+    private static string Synchronous(ScenarioRun run)
+    {
+        // A run built without the runner's settings (a test of the scenario alone) gets the default.
+        var value = (run.Settings.Values.TryGetValue("synchronous", out var given) ? given : DefaultSynchronous).ToLowerInvariant();
+        return CounterDatabase.SynchronousLevels.Contains(value)
+            ? value
+            : throw new ScenarioSettingsException($"{run.Settings.Name("synchronous")}: '{value}' is not one of {string.Join(", ", CounterDatabase.SynchronousLevels)}");
+    }
+
+    private static CounterState State(ScenarioRun run) => new(run.DbPath, run.Lock.Timeout, Synchronous(run));
 
     public override void BeforeRun(LoopContext context) => State(context.Run).Prepare();
 
@@ -19,7 +45,8 @@ public sealed class CounterScenario : Scenario
 
     public override IScenarioTask CreateTask(TaskContext context)
     {
-        var task = new CounterTask(context.Run.DbPath, context.Lock.Timeout, exclusiveTransaction: context.Lock.Mode == "sqlite");
+        var task = new CounterTask(context.Run.DbPath, context.Lock.Timeout, exclusiveTransaction: context.Lock.Mode == "sqlite",
+            Synchronous(context.Run));
         try
         {
             task.Open();

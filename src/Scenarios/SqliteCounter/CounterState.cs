@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorRunner.Scenarios.SqliteCounter;
 
 /// <summary>The orchestrator's side of the counter: a one-row table reset before each loop and read after it.</summary>
-public sealed class CounterState(string path, TimeSpan busyTimeout)
+public sealed class CounterState(string path, TimeSpan busyTimeout, string synchronous = "off")
 {
     public void Prepare()
     {
@@ -20,7 +20,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout)
 
     public long Read()
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT value FROM counter WHERE id = 1;";
         return Convert.ToInt64(command.ExecuteScalar());
@@ -28,7 +28,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout)
 
     public string IntegrityCheck()
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check;";
         return Convert.ToString(command.ExecuteScalar()) ?? "no answer";
@@ -36,7 +36,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout)
 
     private void Execute(string sql)
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();

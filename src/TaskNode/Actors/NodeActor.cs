@@ -26,8 +26,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         public const int Failed = 3;
     }
 
-    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock);
-    private sealed record LoopClockMeasured(int Loop, (long OffsetUs, long UncertaintyUs) Clock);
+    private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock, string? RealTimeUnavailable);
+    private sealed record LoopClockMeasured(PrepareLoop Prepare, (long OffsetUs, long UncertaintyUs) Clock);
     private sealed record SetupFailed(string Reason);
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -155,7 +155,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             foreach (var worker in workers) worker.Dispose();
             throw;
         }
-        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7));
+        var realTimeUnavailable = RealTimePriority.Unavailable();
+        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7), realTimeUnavailable);
     }
 
     private void SettingUp()
@@ -164,9 +165,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             _workers = done.Workers;
             _clock = done.Clock;
+            if (done.RealTimeUnavailable is { } why)
+                _log.Warning("Node {Node} cannot give its tasks real-time priority ({Reason}): tasks that spin for the release run at normal priority",
+                    _options.NodeId, why);
             _log.Info("Node {Node} clock offset from the orchestrator: {ClockOffsetUs} us +/- {ClockUncertaintyUs} us",
                 _options.NodeId, _clock.OffsetUs, _clock.UncertaintyUs);
-            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs));
+            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs,
+                Environment.ProcessorCount, MachineIdentity.Current));
             Become(Running);
         });
         Receive<SetupFailed>(failed =>
@@ -184,15 +189,16 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         // Before each loop, while nothing is timed, the clock offset is measured again: the loop's instants are then
         // all taken after it, so a clock stepped in between shows in the next loop's measurement, never in this one.
         Receive<PrepareLoop>(prepare => MeasureClock(_orchestrator, probes: 7)
-            .PipeTo(Self, Self, clock => new LoopClockMeasured(prepare.Loop, clock), _ => new LoopClockMeasured(prepare.Loop, _clock)));
+            .PipeTo(Self, Self, clock => new LoopClockMeasured(prepare, clock), _ => new LoopClockMeasured(prepare, _clock)));
         Receive<LoopClockMeasured>(measured =>
         {
             _clock = measured.Clock;
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(measured.Loop, _workers.Count, _options.NodeId, _clock,
+            _round = new LoopRound(measured.Prepare.Loop, measured.Prepare.Wait, _workers.Count, _options.NodeId, _clock,
                 ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self));
-            _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}", _options.NodeId, _workers.Count, measured.Loop);
+            _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}; they wait for the release by {ReleaseWait}",
+                _options.NodeId, _workers.Count, measured.Prepare.Loop, measured.Prepare.Wait);
             foreach (var worker in _workers) worker.Enqueue(_round);
         });
         Receive<Release>(release =>

@@ -3,13 +3,13 @@ using ActorRunner.Messages;
 namespace ActorRunner.TaskNode.Tasks;
 
 /// <summary>One loop on one node: the gate its tasks park at, the node's instants, and the count of tasks to go.</summary>
-public sealed class LoopRound(int loop, int tasks, string nodeId, (long OffsetUs, long UncertaintyUs) clock,
+public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string nodeId, (long OffsetUs, long UncertaintyUs) clock,
     Action<TasksReady> allParked, Action<TaskReport> report)
 {
     private int _toPark = tasks;
 
     public int Loop { get; } = loop;
-    public ReleaseGate Gate { get; } = new(loop);
+    public ReleaseGate Gate { get; } = new(loop, wait);
 
     /// <summary>When the node began the loop: PrepareLoop, once its clock was measured (µs, node clock).</summary>
     public long PrepareReceivedUs { get; } = WireClock.NowUs();

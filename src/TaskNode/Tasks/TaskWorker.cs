@@ -68,6 +68,9 @@ public sealed class TaskWorker : IDisposable
         var gate = new ReleaseGate(0);
         gate.Abort("warm-up");
         gate.Wait(TimeSpan.FromMilliseconds(1), _stopping);
+        var spinning = new ReleaseGate(0, ReleaseWait.Spin);
+        spinning.OpenAt(WireClock.NowUs() + 10);
+        spinning.Wait(TimeSpan.FromMilliseconds(1), _stopping);
         var phases = new TaskPhases(WireClock.NowUs(), WireClock.NowUs(), 0, 0, 0, 0, 0);
         if (_lock.Acquire(0, TimeSpan.FromMilliseconds(50), () => { }) == LockResult.Acquired)
         {
@@ -92,6 +95,21 @@ public sealed class TaskWorker : IDisposable
     }
 
     private void RunRound(LoopRound round)
+    {
+        // A task that waits out the instant on the clock parks at real-time priority (when the node may use it) and
+        // keeps it through its critical action: nothing ordinary preempts it at the instant or in the race.
+        var realTime = round.Gate.Mode == ReleaseWait.Spin && RealTimePriority.Enter();
+        try
+        {
+            RunRoundAt(round);
+        }
+        finally
+        {
+            if (realTime) RealTimePriority.Leave();
+        }
+    }
+
+    private void RunRoundAt(LoopRound round)
     {
         // The loop's context for the scenario, made while parked: nothing is built while the lock is held.
         var context = _context with { Loop = round.Loop };

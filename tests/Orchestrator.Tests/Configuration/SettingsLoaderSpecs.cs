@@ -393,4 +393,33 @@ public sealed class SettingsLoaderSpecs : IDisposable
         Assert.Equal(Enumerable.Range(1, tasks).Select(i => "task-" + i.ToString().PadLeft(width, '0')).Order(StringComparer.Ordinal),
             all.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void The_release_lead_and_wait_are_chosen_by_the_runner_unless_set()
+    {
+        var defaults = Load();
+        Assert.Null(defaults.ReleaseLead);
+        Assert.Equal(Orchestrator.Releasing.ReleaseWaitChoice.Auto, defaults.ReleaseWait);
+
+        var set = Load("release-lead=5ms", "release.wait=SPIN");
+        Assert.Equal(TimeSpan.FromMilliseconds(5), set.ReleaseLead);
+        Assert.Equal(Orchestrator.Releasing.ReleaseWaitChoice.Spin, set.ReleaseWait);
+        Assert.Equal(Orchestrator.Releasing.ReleaseWaitChoice.Wake, Load("release.wait=wake").ReleaseWait);
+    }
+
+    [Fact]
+    public void A_release_wait_that_is_not_a_choice_names_the_key_and_the_choices()
+    {
+        var error = LoadFails("release.wait=busy");
+        Assert.Contains("actor-runner.release.wait", error.Message);
+        Assert.Contains("auto, spin, wake", error.Message);
+    }
+
+    [Fact]
+    public void The_counters_synchronous_level_is_checked_before_anything_starts()
+    {
+        Assert.Equal("full", Load("sqlite.synchronous=full").ScenarioSettings["synchronous"]);
+        var error = LoadFails("sqlite.synchronous=sometimes");
+        Assert.Contains("actor-runner.sqlite.synchronous", error.Message);
+    }
 }

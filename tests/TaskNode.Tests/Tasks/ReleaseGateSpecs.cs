@@ -1,0 +1,106 @@
+using ActorRunner.Messages;
+using ActorRunner.TaskNode.Tasks;
+
+namespace ActorRunner.TaskNode.Tests.Tasks;
+
+public sealed class ReleaseGateSpecs
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    /// <summary>Parks <paramref name="count"/> threads at the gate; each gives the clock when it left, or -1 when Wait said false.</summary>
+    private static List<Task<long>> Park(ReleaseGate gate, int count, CancellationToken stopping = default) =>
+        Enumerable.Range(0, count).Select(_ => Task.Factory.StartNew(
+            () => gate.Wait(Bound, stopping) ? WireClock.NowUs() : -1, TaskCreationOptions.LongRunning)).ToList();
+
+    [Theory]
+    [InlineData(ReleaseWait.Spin)]
+    [InlineData(ReleaseWait.Wake)]
+    public async Task No_task_leaves_before_the_instant(ReleaseWait mode)
+    {
+        var gate = new ReleaseGate(1, mode);
+        var tasks = Park(gate, 2);
+        await Task.Delay(50);
+        Assert.All(tasks, t => Assert.False(t.IsCompleted));
+        var at = WireClock.NowUs() + 30_000;
+        gate.OpenAt(at);
+        var left = await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.All(left, us => Assert.True(us >= at, $"left at {us}, {at - us} us before the instant"));
+        Assert.False(gate.IsAborted);
+        Assert.True(gate.OpenedUs >= at);
+    }
+
+    [Fact]
+    public async Task In_spin_mode_the_gate_opens_at_the_instant_itself()
+    {
+        var gate = new ReleaseGate(1, ReleaseWait.Spin);
+        var tasks = Park(gate, 1);
+        var at = WireClock.NowUs() + 20_000;
+        gate.OpenAt(at);
+        await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.Equal(at, gate.OpenedUs);
+    }
+
+    [Theory]
+    [InlineData(ReleaseWait.Spin)]
+    [InlineData(ReleaseWait.Wake)]
+    public async Task An_abort_before_the_last_stretch_calls_the_loop_off(ReleaseWait mode)
+    {
+        var gate = new ReleaseGate(1, mode);
+        var tasks = Park(gate, 2);
+        gate.OpenAt(WireClock.NowUs() + 5_000_000);
+        await Task.Delay(50);
+        Assert.True(gate.Abort("a node was lost"));
+        var left = await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.All(left, us => Assert.True(us > 0));
+        Assert.True(gate.IsAborted);
+        Assert.Equal("a node was lost", gate.AbortReason);
+        Assert.Equal(0, gate.OpenedUs);
+    }
+
+    [Theory]
+    [InlineData(ReleaseWait.Spin)]
+    [InlineData(ReleaseWait.Wake)]
+    public async Task An_abort_after_the_gate_opened_changes_nothing(ReleaseWait mode)
+    {
+        var gate = new ReleaseGate(1, mode);
+        var tasks = Park(gate, 1);
+        gate.OpenAt(WireClock.NowUs());
+        await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.False(gate.Abort("too late"));
+        Assert.False(gate.IsAborted);
+    }
+
+    [Fact]
+    public async Task A_release_whose_instant_has_passed_lets_the_tasks_go_at_once()
+    {
+        var gate = new ReleaseGate(1, ReleaseWait.Spin);
+        var tasks = Park(gate, 2);
+        var before = WireClock.NowUs();
+        gate.OpenAt(before - 10_000);
+        var left = await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.All(left, us => Assert.True(us >= before));
+        Assert.False(gate.IsAborted);
+    }
+
+    [Fact]
+    public async Task A_task_that_parks_after_the_gate_opened_waits_for_the_instant_too()
+    {
+        var gate = new ReleaseGate(1, ReleaseWait.Spin);
+        var at = WireClock.NowUs() + 20_000;
+        gate.OpenAt(at);
+        var left = await Task.WhenAll(Park(gate, 1)).WaitAsync(Bound);
+        Assert.True(left[0] >= at);
+    }
+
+    [Fact]
+    public async Task A_stopping_node_lets_its_parked_tasks_go_without_a_release()
+    {
+        using var stopping = new CancellationTokenSource();
+        var gate = new ReleaseGate(1, ReleaseWait.Spin);
+        var tasks = Park(gate, 1, stopping.Token);
+        await Task.Delay(50);
+        stopping.Cancel();
+        var left = await Task.WhenAll(tasks).WaitAsync(Bound);
+        Assert.Equal(-1, left[0]);
+    }
+}
