@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the postgres-row-limit tests, on a free loopback port, in a temporary folder.
-#   eval "$(bash .ci/postgres.sh start)"   starts it; prints only the two export lines on stdout:
-#       ACTOR_RUNNER_POSTGRES       the Npgsql connection string (user postgres, trust authentication)
-#       ACTOR_RUNNER_POSTGRES_DIR   the cluster's folder
-#   bash .ci/postgres.sh stop              stops the cluster in $ACTOR_RUNNER_POSTGRES_DIR and removes the folder.
+# Two throwaway PostgreSQL clusters for the postgres-row-limit tests, each on a free loopback port, in one temporary
+# folder: one with room for many sessions (max_connections=300), one with the stock settings a fresh install has
+# (max_connections=100, 3 of them reserved for superusers), as most users' servers are.
+#   eval "$(bash .ci/postgres.sh start)"   starts them; prints only the three export lines on stdout:
+#       ACTOR_RUNNER_POSTGRES         the large server's Npgsql connection string (user postgres, trust authentication)
+#       ACTOR_RUNNER_POSTGRES_STOCK   the stock server's
+#       ACTOR_RUNNER_POSTGRES_DIR     the clusters' folder
+#   bash .ci/postgres.sh stop              stops the clusters in $ACTOR_RUNNER_POSTGRES_DIR and removes the folder.
 # Installs Debian's postgresql package when no /usr/lib/postgresql/*/bin/initdb exists. Every wait is bounded.
 set -uo pipefail
 
@@ -75,26 +78,45 @@ start() {
     exit 1
   fi
 
-  local port attempt
+  # The stock cluster is a copy of the fresh one, started without overrides.
+  if ! as_owner cp -a "$dir/data" "$dir/data-stock"; then
+    say "could not copy the cluster for the stock server"
+    rm -rf "$dir"
+    exit 1
+  fi
+
+  local large stock
+  if ! large="$(serve "$bin" "$dir" data "-c max_connections=300")"; then rm -rf "$dir"; exit 1; fi
+  if ! stock="$(serve "$bin" "$dir" data-stock "")"; then
+    as_owner timeout 60 "$bin/pg_ctl" -D "$dir/data" stop -m immediate -w -t 30 >&2
+    rm -rf "$dir"
+    exit 1
+  fi
+  echo "export ACTOR_RUNNER_POSTGRES='Host=127.0.0.1;Port=$large;Username=postgres;Database=postgres'"
+  echo "export ACTOR_RUNNER_POSTGRES_STOCK='Host=127.0.0.1;Port=$stock;Username=postgres;Database=postgres'"
+  echo "export ACTOR_RUNNER_POSTGRES_DIR='$dir'"
+}
+
+# Starts the cluster in $dir/$data on a free port with these extra server options; prints the port.
+serve() {
+  local bin="$1" dir="$2" data="$3" options="$4" port attempt
   for attempt in 1 2 3; do
-    port="$(free_port)" || { say "no free loopback port found"; rm -rf "$dir"; exit 1; }
-    if as_owner timeout 60 "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-         -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300" start >&2; then
+    port="$(free_port)" || { say "no free loopback port found"; return 1; }
+    if as_owner timeout 60 "$bin/pg_ctl" -D "$dir/$data" -l "$dir/$data.log" -w -t 30 \
+         -o "-p $port -c listen_addresses=127.0.0.1 -k $dir $options" start >&2; then
       if timeout 15 "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 10; then
-        say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') is up on 127.0.0.1:$port ($dir)"
-        echo "export ACTOR_RUNNER_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres'"
-        echo "export ACTOR_RUNNER_POSTGRES_DIR='$dir'"
+        say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') ($data, max_connections $(grep -E '^max_connections' "$dir/$data/postgresql.conf" | awk '{print $3}')${options:+, $options}) is up on 127.0.0.1:$port ($dir)"
+        echo "$port"
         return 0
       fi
       say "the server started but does not answer on 127.0.0.1:$port"
-      as_owner timeout 60 "$bin/pg_ctl" -D "$dir/data" stop -m immediate -w -t 30 >&2
+      as_owner timeout 60 "$bin/pg_ctl" -D "$dir/$data" stop -m immediate -w -t 30 >&2
     else
-      say "pg_ctl start on port $port failed (attempt $attempt):"
-      tail -n 10 "$dir/server.log" >&2 2>/dev/null
+      say "pg_ctl start of $data on port $port failed (attempt $attempt):"
+      tail -n 10 "$dir/$data.log" >&2 2>/dev/null
     fi
   done
-  rm -rf "$dir"
-  exit 1
+  return 1
 }
 
 stop() {
@@ -104,22 +126,24 @@ stop() {
     say "$dir is not a cluster folder made by postgres.sh start: left alone"
     exit 1
   fi
-  local bin
+  local bin data
   bin="$(cat "$dir/bin")"
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    if ! as_owner timeout 60 "$bin/pg_ctl" -D "$dir/data" stop -m fast -w -t 30 >&2; then
-      say "fast shutdown failed: stopping it immediately"
-      as_owner timeout 60 "$bin/pg_ctl" -D "$dir/data" stop -m immediate -w -t 30 >&2
+  for data in "$dir/data" "$dir/data-stock"; do
+    if [ -f "$data/postmaster.pid" ]; then
+      if ! as_owner timeout 60 "$bin/pg_ctl" -D "$data" stop -m fast -w -t 30 >&2; then
+        say "fast shutdown of $data failed: stopping it immediately"
+        as_owner timeout 60 "$bin/pg_ctl" -D "$data" stop -m immediate -w -t 30 >&2
+      fi
     fi
-  fi
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    local pid
-    pid="$(head -n 1 "$dir/data/postmaster.pid")"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      say "the server (pid $pid) is still running: killing it"
-      kill -KILL "$pid" 2>/dev/null
+    if [ -f "$data/postmaster.pid" ]; then
+      local pid
+      pid="$(head -n 1 "$data/postmaster.pid")"
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        say "the server of $data (pid $pid) is still running: killing it"
+        kill -KILL "$pid" 2>/dev/null
+      fi
     fi
-  fi
+  done
   rm -rf "$dir"
   say "stopped and removed $dir"
 }

@@ -41,6 +41,14 @@ public abstract class Scenario
     /// </summary>
     public virtual void Validate(ScenarioRun run) { }
 
+    /// <summary>
+    /// Orchestrator, once, before the run folder is made and any node starts: check what the run needs of the world
+    /// outside (a server reachable, with room for every task's connection). Throw <see cref="ScenarioPreflightException"/>
+    /// to refuse a run that cannot work as configured (exit code 2, nothing started); any other exception ends the
+    /// run before it starts as inconclusive (exit code 3: e.g. the server is unreachable). The context's loop is 0.
+    /// </summary>
+    public virtual void Preflight(LoopContext context) { }
+
     /// <summary>Orchestrator, once, before any node joins: create what the tasks will act on (a table, a file).</summary>
     public virtual void BeforeRun(LoopContext context) { }
 
@@ -72,3 +80,9 @@ public interface IScenarioTask : IDisposable
     /// </summary>
     ActionResult RunTask(TaskContext context);
 }
+
+/// <summary>
+/// The run cannot work as configured (too few connections on the server, ...): the message, one line, says what is
+/// missing and how to get it.
+/// </summary>
+public sealed class ScenarioPreflightException(string message) : Exception(message);

@@ -10,6 +10,8 @@ public sealed class BadInputSpecs : IDisposable
     [Theory]
     [InlineData("--tasks 0", "--tasks")]
     [InlineData("--loops -1", "--loops")]
+    [InlineData("--loops 0", "--duration")]
+    [InlineData("--duration soon", "actor-runner.duration")]
     [InlineData("--frobnicate", "--frobnicate")]
     [InlineData("--lock sometimes", "sometimes")]
     [InlineData("--lock-timeout soon", "lock.timeout")]

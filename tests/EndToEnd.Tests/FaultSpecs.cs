@@ -121,6 +121,7 @@ public sealed class FaultSpecs : IDisposable
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.True(result.Root.GetProperty("interrupted").GetBoolean());
+        Assert.Equal("interrupted", result.Root.GetProperty("stoppedBy").GetString());
         Assert.Equal("inconclusive", result.Root.GetProperty("verdict").GetString());
         Assert.Empty(_workspace.ProcessesStillRunning());
     }

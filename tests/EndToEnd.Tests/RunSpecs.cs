@@ -99,4 +99,45 @@ public sealed class RunSpecs : IDisposable
         Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal(30, l.GetProperty("counter").GetInt64()));
         _workspace.AssertNothingLeft(result);
     }
+
+    [Fact]
+    public async Task A_billion_loops_with_a_time_budget_run_until_the_budget_is_spent_and_report_why_they_stopped()
+    {
+        var result = await _workspace.Run("--tasks", "2", "--loops", "1000000000", "--duration", "4s");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("Exception", result.Stderr);
+        var root = result.Root;
+        Assert.Equal("verified", root.GetProperty("verdict").GetString());
+        Assert.Equal("duration", root.GetProperty("stoppedBy").GetString());
+        var loopsRun = root.GetProperty("loopsRun").GetInt32();
+        Assert.True(loopsRun > 1, result.ToString());
+        var summary = root.GetProperty("summary");
+        Assert.Equal(loopsRun, summary.GetProperty("loopsRun").GetInt32());
+        Assert.Equal(loopsRun, summary.GetProperty("verified").GetInt64());
+        Assert.Equal(Math.Min(loopsRun, 20), root.GetProperty("loops").GetArrayLength());
+        Assert.Contains($"({loopsRun}/{loopsRun} loops verified; the 4 s time budget ended the loops)", result.Stdout);
+        _workspace.AssertNothingLeft(result);
+    }
+
+    [Fact]
+    public async Task No_count_limit_with_a_time_budget_stops_by_the_budget()
+    {
+        var result = await _workspace.Run("--tasks", "2", "--loops", "0", "--duration", "2s");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("duration", result.Root.GetProperty("stoppedBy").GetString());
+        Assert.Contains("loop 1:", result.Stdout);
+        _workspace.AssertNothingLeft(result);
+    }
+
+    [Fact]
+    public async Task A_count_reached_before_the_budget_stops_by_the_count()
+    {
+        var result = await _workspace.Run("--tasks", "2", "--loops", "2", "--duration", "10m");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("loops", result.Root.GetProperty("stoppedBy").GetString());
+        Assert.Equal(2, result.Root.GetProperty("loopsRun").GetInt32());
+    }
 }

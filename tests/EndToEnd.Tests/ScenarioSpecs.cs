@@ -26,6 +26,39 @@ public sealed class ScenarioSpecs : IDisposable
         ? value
         : throw new InvalidOperationException("ACTOR_RUNNER_POSTGRES is not set: run the tests with bash .ci/run, or start a server with eval \"$(bash .ci/postgres.sh start)\"");
 
+    /// <summary>The stock server of .ci/postgres.sh: max_connections 100, as a fresh install has it.</summary>
+    private static string StockPostgres => Environment.GetEnvironmentVariable("ACTOR_RUNNER_POSTGRES_STOCK") is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException("ACTOR_RUNNER_POSTGRES_STOCK is not set: run the tests with bash .ci/run, or start the servers with eval \"$(bash .ci/postgres.sh start)\"");
+
+    [Fact]
+    public async Task The_default_hundred_tasks_against_a_stock_server_are_refused_before_anything_starts_naming_the_numbers()
+    {
+        var result = await _workspace.Run(TimeSpan.FromSeconds(60), "--scenario", "postgres-row-limit",
+            "--set", $"postgres.connection-string=\"{StockPostgres}\"");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("actor-runner: postgres-row-limit: PostgreSQL", line);
+        Assert.Contains("max_connections 100", line);
+        Assert.Contains("the run needs 101 (100 tasks", line);
+        Assert.Contains("--tasks", line);
+        Assert.Contains("raise max_connections", line);
+        Assert.False(Directory.Exists(_workspace.Runs), "a run folder was created for a run that never started");
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+
+    [Fact]
+    public async Task A_run_that_fits_the_stock_server_is_verified_on_it()
+    {
+        var result = await _workspace.Run("--scenario", "postgres-row-limit", "--lock", "postgres-advisory", "--tasks", "40", "--nodes", "2",
+            "--loops", "2", "--set", $"postgres.connection-string=\"{StockPostgres}\"", "--set", "postgres.users=4", "--set", "postgres.limit=5");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(result.Root.GetProperty("loops").EnumerateArray(), l => Assert.Equal(20, l.GetProperty("counter").GetInt64()));
+        _workspace.AssertNothingLeft(result);
+    }
+
     /// <summary>The options of a postgres-row-limit run against the test server.</summary>
     private static string[] RowLimit(string lockMode, int users, int limit) =>
     [

@@ -1,4 +1,5 @@
 using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Launching;
@@ -65,8 +66,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly IActorRef _lock;
     private readonly Dictionary<string, NodeEntry> _nodes = new();
     private readonly Queue<(IReadOnlyList<string> Tasks, int First)> _remoteSlots = new();
-    private readonly List<LoopRecord> _loops = new();
+    private readonly LoopBook _book = new();
+    private readonly LoopPlan _plan;
     private readonly long _startedUs = WireClock.NowUs();
+    private long _firstLoopStartUs;
+    private long _lastVerdictUs;
+    private StoppedBy _stoppedBy = StoppedBy.Failure;
     private readonly TimelineRecorder _timeline;
     private readonly ReleaseLead _releaseLead;
 
@@ -96,6 +101,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _phase = phase;
         _phase.Enter("joining", 0);
         _settings = settings;
+        _plan = new LoopPlan(settings.Loops, settings.Duration);
         _releaseLead = new ReleaseLead(settings.ReleaseLead);
         _run = run;
         _scenario = scenario;
@@ -139,8 +145,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var address = Address.ToString();
         _observer.RunStarting(_settings, _run, address);
         _timeline.Note("run-started", null, address);
-        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops, lock {LockMode}, orchestrator at {Address}",
-            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.LockModeName, address });
+        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
+            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
         var launches = _nodes.Values.Where(n => n.Local || n.LaunchedOn is not null).Select(n => Launch(n, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinTimeout);
@@ -277,6 +283,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         _loop = loop;
         _loopStartUs = WireClock.NowUs();
+        if (loop == 1) _firstLoopStartUs = _loopStartUs;
         _readyNodes.Clear();
         _loopPrepared = false;
         _reports.Clear();
@@ -375,7 +382,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             node.Ref!.Tell(release);
             _timeline.Sent(release, node.Id, _loop);
         }
-        _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
+        if (LoopDetail.Planned(_loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
+        else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
         Enter("collecting", Collecting);
@@ -424,6 +432,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Warning("Loop {Loop}: ignored a second report of task {Task}", _loop, report.TaskId);
             return;
         }
+        _observer.TaskReported(_loop, _reports.Count + _missing.Count, ExpectedTasks);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
                 new object[] { _loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
@@ -500,28 +509,48 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         // Nodes that never said they were ready this loop keep their last measured clock.
         var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
         var lateNodes = MeasureReleaseDelivery();
+        var now = WireClock.NowUs();
         var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values, clocks),
-            (WireClock.NowUs() - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks)
+            (now - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks)
         {
             ReleaseLeadMs = _releaseAtUs > 0 ? (_releaseAtUs - _releaseSentUs) / 1000.0 : 0,
             LateReleaseNodes = lateNodes,
         };
+        _lastVerdictUs = now;
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
-        _loops.Add(record);
-        _observer.LoopDone(record);
-        _log.Info("Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
-            new object[] { read.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
-            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
-        // The console shows the findings already (ConsoleReporter); the log file keeps every one.
-        foreach (var finding in verification.Findings)
-            _log.Info("Loop {Loop} finding: {Finding}", read.Loop, finding);
+        var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
+        _observer.LoopDone(record, kept, new LoopProgress(_book.LoopsRun, _book.Verified, _book.Violated, _book.Inconclusive, LoopsElapsed));
+        LogVerdict(record, kept);
 
         // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
         // tasks cannot be trusted to run another loop.
         if (_loopAbort is not null || _nodes.Values.Any(n => n.Lost is not null)) Finish(_loopAbort ?? "a node was lost");
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
-        else if (read.Loop < _settings.Loops) StartLoop(read.Loop + 1);
-        else Finish(null);
+        else if (_plan.After(read.Loop, LoopsElapsed) is { } stoppedBy)
+        {
+            _stoppedBy = stoppedBy;
+            if (stoppedBy == StoppedBy.Duration)
+                _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
+            Finish(null);
+        }
+        else StartLoop(read.Loop + 1);
+    }
+
+    /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
+    private TimeSpan LoopsElapsed => _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(WireClock.NowUs() - _firstLoopStartUs);
+
+    /// <summary>A kept loop's verdict and findings at information level; the others' at debug, so a long hunt's log stays small.</summary>
+    private void LogVerdict(LoopRecord record, bool kept)
+    {
+        var verification = record.Verification;
+        var level = kept ? LogLevel.InfoLevel : LogLevel.DebugLevel;
+        if (!_log.IsEnabled(level)) return;
+        _log.Log(level, "Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
+            new object[] { record.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
+            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
+        // The console shows the findings already (ConsoleReporter); the log file keeps every one of a kept loop.
+        foreach (var finding in verification.Findings)
+            _log.Log(level, "Loop {Loop} finding: {Finding}", new object[] { record.Loop, finding });
     }
 
     /// <summary>
@@ -594,6 +623,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<Interrupt>(_ =>
         {
             _interrupted = true;
+            _stoppedBy = StoppedBy.Interrupted;
             Finish("interrupted");
         });
         Receive<RegisterNode>(register =>
@@ -657,16 +687,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void Complete()
     {
-        var verdict = _loops.Count == 0 ? Verdict.Inconclusive : _loops.Select(l => l.Verification.Verdict).Aggregate(VerdictExtensions.Worst);
+        // The verdict covers the loops that ran: a time budget spent is no failure, a run cut short is.
+        var verdict = _book.Worst ?? Verdict.Inconclusive;
         if (_abortReason is not null) verdict = verdict.Worst(Verdict.Inconclusive);
-        if (_loops.Count < _settings.Loops && verdict == Verdict.Verified) verdict = Verdict.Inconclusive;
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
             .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
                 n.Clock.OffsetUs, n.Clock.UncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
             .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
-        _done.TrySetResult(new RunOutcome(verdict, nodes, _loops, _abortReason, _interrupted, _startupMs, _timeline.Events.ToList(), _clockSteps.ToList()));
+        var kept = _book.Kept;
+        var loopsElapsed = _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_lastVerdictUs - _firstLoopStartUs);
+        _done.TrySetResult(new RunOutcome(verdict, nodes, kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
+            [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy, _clockSteps.ToList()));
         Become(() => ReceiveAny(_ => { }));
     }
 }

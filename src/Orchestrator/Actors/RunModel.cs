@@ -29,10 +29,10 @@ public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<s
 /// each node's clock as measured for this loop (<see cref="Clocks"/>: what moves a report to the orchestrator's clock).
 /// </summary>
 public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
-    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports, IReadOnlyDictionary<string, NodeClock> Clocks)
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports, IReadOnlyDictionary<string, NodeClock>? Clocks = null)
 {
     /// <summary>This loop's clock of a node (the orchestrator's own when it was never measured).</summary>
-    public NodeClock ClockOf(string nodeId) => Clocks.TryGetValue(nodeId, out var clock) ? clock : NodeClock.Same;
+    public NodeClock ClockOf(string nodeId) => Clocks is not null && Clocks.TryGetValue(nodeId, out var clock) ? clock : NodeClock.Same;
 
     /// <summary>How far ahead of its instant the Release was sent (ms); 0 when the loop released nothing.</summary>
     public double ReleaseLeadMs { get; init; }
@@ -41,7 +41,10 @@ public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verificati
     public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
 }
 
-/// <summary>How the run ended, and the orchestrator's own timeline events.</summary>
+/// <summary>
+/// How the run ended: the loops kept in full (<see cref="Books.LoopBook"/>), the figures of every loop that ran,
+/// why the loops stopped, and the orchestrator's own timeline events (run-level ones and the kept loops').
+/// </summary>
 public sealed record RunOutcome(
     Verdict Verdict,
     IReadOnlyList<NodeRecord> Nodes,
@@ -50,10 +53,18 @@ public sealed record RunOutcome(
     bool Interrupted,
     double StartupMs,
     IReadOnlyList<Timeline.TimelineEvent> Events,
+    Books.LoopSummary Summary,
+    Books.StoppedBy StoppedBy,
     IReadOnlyList<ClockStep>? ClockSteps = null)
 {
     /// <summary>Nodes' clocks that jumped during the run, in the order they were seen.</summary>
     public IReadOnlyList<ClockStep> Steps => ClockSteps ?? [];
+}
+
+/// <summary>The run so far, after a loop: for a person following a long run.</summary>
+public sealed record LoopProgress(int Done, long Verified, long Violated, long Inconclusive, TimeSpan Elapsed)
+{
+    public double LoopsPerSecond => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 }
 
 /// <summary>What a person watching the run is told, as it happens.</summary>
@@ -61,7 +72,11 @@ public interface IRunObserver
 {
     void RunStarting(RunSettings settings, RunContext run, string address);
     void NodeJoined(string nodeId, double joinMs, int ready, int expected);
-    void LoopDone(LoopRecord loop);
+    /// <summary>A loop's verdict; <paramref name="kept"/>: the loop is kept in full (the first ones, those not verified, a sample).</summary>
+    void LoopDone(LoopRecord loop, bool kept, LoopProgress progress);
+    /// <summary>A task of the loop under way reported.</summary>
+    void TaskReported(int loop, int reported, int expected);
+    /// <summary>A node's clock jumped between two measurements.</summary>
     void ClockStepped(ClockStep step);
     void Aborting(string reason);
 }

@@ -31,19 +31,22 @@ public sealed class CalibrationReporter(ConsoleReporter console, TextWriter outp
 
     public void NodeJoined(string nodeId, double joinMs, int ready, int expected) => console.NodeJoined(nodeId, joinMs, ready, expected);
 
-    public void LoopDone(LoopRecord loop)
+    public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress)
     {
         lock (_loops) _loops.Add((loop.Loop, loop.Verification.Verdict));
         // Caught or not is the table's business; a loop that could not finish is worth a line of its own.
-        if (loop.Verification.Verdict == Verdict.Inconclusive) console.LoopDone(loop);
+        if (loop.Verification.Verdict == Verdict.Inconclusive) console.LoopDone(loop, kept: true, progress);
     }
 
     public void ClockStepped(ClockStep step) => console.ClockStepped(step);
+
+    public void TaskReported(int loop, int reported, int expected) { }
 
     public void Aborting(string reason) => console.Aborting(reason);
 
     public int Finished(RunContext run, RunReport report, TimelineData? timeline)
     {
+        console.EndProgress();
         CalibrationTable table;
         lock (_loops) table = CalibrationTable.Tally(ladder, loopsPerWidth, _loops);
         var path = Path.Combine(run.RunFolder, FileName);

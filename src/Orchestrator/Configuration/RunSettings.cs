@@ -19,7 +19,10 @@ public sealed record RunSettings
     /// <summary>The most tasks one node hosts.</summary>
     public required int TasksPerNode { get; init; }
     public required int RemoteNodes { get; init; }
+    /// <summary>Loops to run; 0: no count limit (then <see cref="Duration"/> ends the run).</summary>
     public required int Loops { get; init; }
+    /// <summary>How long loops keep starting; zero: no time limit (then <see cref="Loops"/> ends the run).</summary>
+    public required TimeSpan Duration { get; init; }
     public required bool ContinueOnFailure { get; init; }
     public required TimeSpan ReleaseDelay { get; init; }
     /// <summary>A fixed lead between sending the Release and its instant; null: derived from the measured deliveries.</summary>

@@ -208,6 +208,11 @@ public static class SettingsLoader
             }
         }
 
+        var loops = r.Count("loops", min: 0);
+        var duration = r.Duration("duration", allowZero: true);
+        if (loops == 0 && duration == TimeSpan.Zero)
+            throw new SettingsError($"{r.NameOf("loops")}: 0 (no count limit) needs a time budget: give --duration (e.g. --duration 10m)");
+
         var port = r.Count("remote.port", min: 0);
         if (port > 65535) throw new SettingsError($"actor-runner.remote.port: {port} is not a port");
 
@@ -217,7 +222,8 @@ public static class SettingsLoader
             Nodes = nodes,
             TasksPerNode = perNodeAuto ? spread : perNode,
             RemoteNodes = remoteNodes,
-            Loops = r.Count("loops", min: 1),
+            Loops = loops,
+            Duration = duration,
             ContinueOnFailure = r.Bool("continue-on-failure"),
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
             ReleaseLead = r.IsAuto("release-lead") ? null : r.Duration("release-lead", allowZero: true),

@@ -46,6 +46,7 @@ public static class RunHost
             return Fail(ExitCode.BadUsage, e.Message);
         }
 
+        if (CheckScenario(scenario, settings) is { } refused) return refused;
         WarnIfTheLockTimeoutIsShort(settings);
         foreach (var warning in Preflight.Warnings(settings)) Console.Error.WriteLine($"actor-runner: warning: {warning}");
         var run = CreateRun(settings);
@@ -130,14 +131,35 @@ public static class RunHost
         return shownExitCode;
     }
 
+    /// <summary>
+    /// The scenario's preflight, before the run folder is made and any node starts: a run that cannot work as
+    /// configured is refused (exit code 2), a server that cannot be checked ends the run inconclusive (exit code 3).
+    /// </summary>
+    private static int? CheckScenario(Scenario scenario, RunSettings settings)
+    {
+        try
+        {
+            scenario.Preflight(new LoopContext(SettingsLoader.ScenarioRunOf(settings, "", ""), 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+            return null;
+        }
+        catch (ScenarioPreflightException e)
+        {
+            return Fail(ExitCode.BadUsage, $"{settings.Scenario}: {OneLine(e.Message)}");
+        }
+        catch (Exception e)
+        {
+            return Fail(ExitCode.Inconclusive, $"scenario {settings.Scenario} could not prepare the run: {OneLine(e.Message)}");
+        }
+    }
+
     /// <summary>The actors bound every wait; this is the last guard, far beyond all of them added up.</summary>
     private static async Task<RunOutcome> WaitBounded(Task<RunOutcome> done, RunSettings settings, Serilog.ILogger logger)
     {
-        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + new Releasing.ReleaseLead(settings.ReleaseLead).Most + settings.LockTimeout + settings.LoopTimeout + TimeSpan.FromSeconds(30);
-        var limit = settings.JoinTimeout + perLoop * settings.Loops + settings.ShutdownTimeout + TimeSpan.FromSeconds(30);
-        if (await Task.WhenAny(done, Task.Delay(limit)) == done) return await done;
+        var limit = RunBound.Of(settings);
+        if (await RunBound.Within(done, limit)) return await done;
         logger.Error("The run did not end within {LimitS} s; giving up", limit.TotalSeconds);
-        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, []);
+        return new RunOutcome(Verification.Verdict.Inconclusive, [], [], $"the run did not end within {limit.TotalSeconds:0} s", false, 0, [],
+            new Books.LoopBook().Summary(TimeSpan.Zero), Books.StoppedBy.Failure);
     }
 
     /// <summary>

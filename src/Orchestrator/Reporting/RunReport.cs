@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Verification;
 using ActorRunner.Scenarios;
@@ -8,8 +9,10 @@ using ActorRunner.Scenarios;
 namespace ActorRunner.Orchestrator.Reporting;
 
 /// <summary>
-/// report.json, schema version 1: a contract that the benchmark and other tools read. Every figure that compares
-/// instants of different nodes is computed in the orchestrator's clock (<see cref="NodeClock"/>).
+/// report.json, schema version 1: a contract that the benchmark and other tools read. <see cref="Loops"/> holds the
+/// loops kept in full (all of them up to <see cref="ActorRunner.Messages.LoopDetail.FirstLoops"/>; then those not verified, the loop
+/// before each, and a sample); <see cref="Summary"/> has the figures of every loop that ran.
+/// Every figure that compares instants of different nodes is computed in the orchestrator's clock (<see cref="NodeClock"/>).
 /// </summary>
 public sealed record RunReport(
     int SchemaVersion,
@@ -18,10 +21,13 @@ public sealed record RunReport(
     int ExitCode,
     bool Interrupted,
     string? AbortReason,
+    int LoopsRun,
+    StoppedBy StoppedBy,
     DateTimeOffset StartedAt,
     RunReport.Machine Host,
     RunSettings Settings,
     IReadOnlyList<RunReport.Node> Nodes,
+    RunReport.LoopFigures Summary,
     IReadOnlyList<RunReport.Loop> Loops,
     double StartupMs,
     double TotalMs,
@@ -35,6 +41,15 @@ public sealed record RunReport(
         /// <summary>How its tasks waited for the release (spin or wake), and the cores the node reported.</summary>
         public Messages.ReleaseWait ReleaseWait { get; init; }
         public int Cores { get; init; }
+    }
+
+    /// <summary>Every loop that ran, in figures: verdict counts, and percentiles over the loops of each loop's figure.</summary>
+    public sealed record LoopFigures(int LoopsRun, long Verified, long Violated, long Inconclusive, int KeptLoops, long NotVerifiedNotKept,
+        Percentiles ReleaseSpreadMs, Percentiles FirstResumeSpreadMs, Percentiles CriticalSectionsPerSecond, Percentiles LoopMs,
+        double LoopsPerSecond)
+    {
+        public static LoopFigures Of(LoopSummary s) => new(s.LoopsRun, s.Verified, s.Violated, s.Inconclusive, s.KeptLoops, s.NotVerifiedNotKept,
+            Round(s.ReleaseSpreadMs), Round(s.FirstResumeSpreadMs), Round(s.CriticalSectionsPerSecond), Round(s.LoopMs), Math.Round(s.LoopsPerSecond, 2));
     }
 
     /// <summary>Per-task phase durations of a loop.</summary>
@@ -91,19 +106,21 @@ public sealed record RunReport(
                    $"nodes on other machines: each waits for the release instant in its own clock, corrected by its measured offset, so the spread across machines is bounded by the clock uncertainty (up to {uncertainty:0.###} ms)";
         }
         return new RunReport(1, run.RunId, outcome.Verdict.Name(), (int)exitCode, outcome.Interrupted, outcome.AbortReason,
+            outcome.Summary.LoopsRun, outcome.StoppedBy,
             DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
             new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
             settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
             outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
                 n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0) { ReleaseWait = n.ReleaseWait, Cores = n.Cores }).ToList(),
+            LoopFigures.Of(outcome.Summary),
             outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Outcome.Summary,
                 l.Verification.Outcome.Counts, l.Verification.Figures, l.Verification.Verdict.Name(),
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
                 Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3),
-                l.Clocks.ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
+                (l.Clocks ?? new Dictionary<string, NodeClock>()).ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
             {
                 ReleaseLeadMs = Math.Round(l.ReleaseLeadMs, 3),
                 LateReleaseNodes = l.LateReleaseNodes,

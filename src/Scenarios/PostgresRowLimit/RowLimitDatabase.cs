@@ -45,6 +45,37 @@ public sealed class RowLimitDatabase(RowLimitSettings settings)
         }
     }
 
+    /// <summary>The server's version and connection slots, and the client sessions open besides this one.</summary>
+    public ServerCapacity Capacity(string applicationName)
+    {
+        const string what = "checking the server's connections";
+        using var connection = Open(what, applicationName);
+        try
+        {
+            using var command = connection.CreateCommand();
+            // reserved_connections exists from PostgreSQL 16, with the role pg_use_reserved_connections.
+            command.CommandText = """
+                SELECT current_setting('server_version'),
+                       current_setting('max_connections')::int,
+                       current_setting('superuser_reserved_connections')::int,
+                       coalesce(current_setting('reserved_connections', true), '0')::int,
+                       current_user::text,
+                       (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+                       coalesce((SELECT pg_has_role(current_user, 'pg_use_reserved_connections', 'MEMBER')
+                                 FROM pg_roles WHERE rolname = 'pg_use_reserved_connections'), false),
+                       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())::int;
+                """;
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new ServerCapacity(Endpoint, reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
+                reader.GetString(4), reader.GetBoolean(5), reader.GetBoolean(6), reader.GetInt32(7));
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"{what} of PostgreSQL at {Endpoint} failed: {Reason(e)}", e);
+        }
+    }
+
     /// <summary>Drops the table and its trigger function if they exist, and creates them afresh, empty.</summary>
     public void Create(string applicationName)
     {

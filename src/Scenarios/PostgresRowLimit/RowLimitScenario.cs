@@ -36,8 +36,26 @@ public sealed class RowLimitScenario : Scenario
     /// <inheritdoc />
     public override IReadOnlyCollection<string> OwnLockModes { get; } = [AdvisoryLockMode];
 
+    /// <summary>The orchestrator's own sessions at any one time (it prepares, empties and counts one after another).</summary>
+    public const int OrchestratorConnections = 1;
+
     /// <inheritdoc />
     public override void Validate(ScenarioRun run) => RowLimitSettings.From(run);
+
+    /// <summary>
+    /// The server is reachable and has a connection for every task and one for the orchestrator, counting the slots
+    /// reserved for superusers (and, from version 16, for pg_use_reserved_connections) and the sessions in use.
+    /// </summary>
+    public override void Preflight(LoopContext context)
+    {
+        var database = new RowLimitDatabase(RowLimitSettings.From(context.Run));
+        var capacity = database.Capacity(ApplicationName(context.Run));
+        context.Log.LogInformation(
+            "PostgreSQL {Version} at {Endpoint}: max_connections {MaxConnections}, {SuperuserReserved} reserved for superusers, {Reserved} reserved connections, {InUse} in use; user {User} (superuser {Superuser}) may open {Free}; the run needs {Needed}",
+            capacity.Version, capacity.Endpoint, capacity.MaxConnections, capacity.SuperuserReserved, capacity.Reserved, capacity.InUse,
+            capacity.User, capacity.Superuser, capacity.Free, context.Run.Tasks + OrchestratorConnections);
+        if (capacity.Refusal(context.Run.Tasks) is { } refusal) throw new ScenarioPreflightException(refusal);
+    }
 
     /// <summary>Creates the table, its index and its check trigger, dropping any left from before.</summary>
     public override void BeforeRun(LoopContext context)

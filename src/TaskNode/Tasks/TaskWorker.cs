@@ -196,12 +196,16 @@ public sealed class TaskWorker : IDisposable
         return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
     }
 
-    /// <summary>After the lock is given up: the task's phases, named as in timeline.jsonl, for those who grep the logs.</summary>
+    /// <summary>
+    /// After the lock is given up: the task's phases, named as in timeline.jsonl, for those who grep the logs; at
+    /// information level for the loops told in full (<see cref="LoopDetail"/>), at debug for the rest of a long hunt.
+    /// </summary>
     private void LogReport(TaskReport r)
     {
-        if (!_log.IsEnabled(LogLevel.Information)) return;
+        var level = LoopDetail.Planned(r.Loop) ? LogLevel.Information : LogLevel.Debug;
+        if (!_log.IsEnabled(level)) return;
         var p = r.Phases;
-        _log.LogInformation("Task {Task} of node {Node} in loop {Loop}: {Outcome}; released at {ReleasedUs}, lock-requested at {LockRequestedUs}, " +
+        _log.Log(level, "Task {Task} of node {Node} in loop {Loop}: {Outcome}; released at {ReleasedUs}, lock-requested at {LockRequestedUs}, " +
                             "lock-acquired at {LockAcquiredUs}, read {Observed}, written {Written} at {WrittenUs}, lock-released at {LockReleasedUs} (us, node clock)",
             r.TaskId, r.NodeId, r.Loop, r.Outcome, p.ReleasedUs, p.LockRequestedUs, p.LockAcquiredUs, r.Observed, r.Written, p.WrittenUs, p.LockReleasedUs);
     }

@@ -1,5 +1,6 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
 using ActorRunner.Orchestrator.Launching;
 using ActorRunner.Orchestrator.Verification;
@@ -150,6 +151,26 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(2, _observer.Count("NodeJoined"));
         Assert.Equal(1, _observer.Count("LoopDone"));
         Assert.Equal(0, _observer.Count("Aborting"));
+    }
+
+    [Fact]
+    public async Task A_spent_time_budget_ends_an_uncounted_run_after_the_loop_under_way_verified()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 0, Duration = TimeSpan.FromMilliseconds(1) });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        ReportAll(orchestrator, 0, 1, 2, 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        Assert.Equal(StoppedBy.Duration, outcome.StoppedBy);
+        Assert.Equal(1, outcome.Summary.LoopsRun);
+        Assert.Equal(1, outcome.Summary.Verified);
+        Assert.Null(outcome.AbortReason);
+        _node1.ExpectMsg<Shutdown>(Wait);
+        Assert.Equal(4, _observer.Count("TaskReported"));
     }
 
     [Fact]
@@ -439,7 +460,8 @@ public sealed class OrchestratorActorSpecs : TestKit
 
         public void RunStarting(RunSettings settings, RunContext run, string address) => Record(nameof(RunStarting));
         public void NodeJoined(string nodeId, double joinMs, int ready, int expected) => Record(nameof(NodeJoined));
-        public void LoopDone(LoopRecord loop) => Record(nameof(LoopDone));
+        public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress) => Record(nameof(LoopDone));
+        public void TaskReported(int loop, int reported, int expected) => Record(nameof(TaskReported));
         public void ClockStepped(Orchestrator.Reporting.ClockStep step) => Record(nameof(ClockStepped));
         public void Aborting(string reason) => Record(nameof(Aborting));
     }

@@ -45,7 +45,10 @@ public sealed class OneClockSpecs
             new("node-a", 11, "10.0.0.2", ["task-1"], 100, false, 0, null, Ahead.OffsetUs, Ahead.UncertaintyUs),
             new("node-b", 12, "10.0.0.3", ["task-2"], 100, false, 0, null, Behind.OffsetUs, Behind.UncertaintyUs),
         };
-        return new RunOutcome(Verdict.Verified, nodes, [loop], null, false, 100, [], [new ClockStep("node-b", 1, -2.5, 1.0)]);
+        var book = new Orchestrator.Books.LoopBook();
+        book.Add(loop, []);
+        return new RunOutcome(Verdict.Verified, nodes, [loop], null, false, 100, [], book.Summary(TimeSpan.FromMilliseconds(10)), Orchestrator.Books.StoppedBy.Loops,
+            [new ClockStep("node-b", 1, -2.5, 1.0)]);
     }
 
     private static (RunSettings Settings, RunContext Run) Settings() =>
@@ -82,7 +85,7 @@ public sealed class OneClockSpecs
         var outcome = Outcome();
 
         console.RunStarting(settings, run, "akka.tcp://actor-runner@10.0.0.1:4053");
-        console.LoopDone(outcome.Loops[0]);
+        console.LoopDone(outcome.Loops[0], kept: true, new LoopProgress(1, 1, 0, 0, TimeSpan.FromMilliseconds(10)));
         console.ClockStepped(outcome.Steps[0]);
 
         var text = output.ToString();
