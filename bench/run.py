@@ -46,8 +46,8 @@ DOTNET_ENV = {
 # Names of the programs a run starts; at the end none of ours may remain.
 PROGRAM_NAMES = ("ActorRunner.TaskNode", "ActorRunner.Orchestrator", "taskrunner.py", "bench.py")
 
-# The reference program's SQLite waits for the disk at every commit (synchronous = full, SQLite's default); where a
-# figure compares increments with it, ours does the same work.
+# The reference program's SQLite waits for the disk at every commit (synchronous = full, SQLite's default), and so do
+# ours by default; said here so that a figure compared with it stays the same work if the default ever changes.
 SAME_WORK = ["--set", "sqlite.synchronous=full"]
 PAUSE_S = 0.5          # between runs, so one run's teardown does not overlap the next one's start
 SAMPLE_S = 0.05        # memory sampling period
@@ -444,7 +444,9 @@ def main():
                     help="folder of the reference program (taskrunner.py, bench.py); default ../shared/baseline")
     ap.add_argument("--reps", type=int, default=None, help="repetitions of each timed scenario (default 7, --quick 1)")
     ap.add_argument("--loops", type=int, default=None, help="loops of the multi-loop runs (default 20, --quick 3)")
-    ap.add_argument("--quick", action="store_true", help="smoke test: 1 rep, 3 loops, no 10,000-task run")
+    ap.add_argument("--quick", action="store_true", help="smoke test: 1 rep, 3 loops, no 10,000- or 30,000-task run")
+    ap.add_argument("--scale-only", action="store_true",
+                    help="only the scale runs (1,000 tasks on 10 nodes; 10,000 and 30,000 with the default layout), no reference")
     ap.add_argument("--no-build", action="store_true", help="use the Release build already there (default: build it)")
     ap.add_argument("--out", default=str(REPO / "bench" / "out"), help="where the raw JSON and the table go")
     args = ap.parse_args()
@@ -453,7 +455,7 @@ def main():
     loops = args.loops if args.loops is not None else (3 if args.quick else 20)
     if reps < 1 or loops < 1:
         ap.error("--reps and --loops must be at least 1")
-    for name in ("taskrunner.py", "bench.py"):
+    for name in () if args.scale_only else ("taskrunner.py", "bench.py"):
         if not (args.reference / name).is_file():
             ap.error(f"{args.reference / name} not found (give --reference)")
 
@@ -485,55 +487,61 @@ def main():
         if not APPHOST.is_file():
             raise SystemExit(f"{APPHOST} is missing: build first (without --no-build)")
 
-        # 2. warm-ups, untimed: page cache for all three, the Debug build that `dotnet run` does the first time
-        print("warm-up (untimed): built app, dotnet run (builds Debug the first time), reference ...", flush=True)
-        bench.ours("warmup-app", [], default_out=True)
-        bench.ours("warmup-dotnet-run", [], default_out=True, via_dotnet_run=True, timeout_s=1800)
-        bench.ref_default("warmup-ref")
+        if not args.scale_only:
+            # 2. warm-ups, untimed: page cache for all three, the Debug build that `dotnet run` does the first time
+            print("warm-up (untimed): built app, dotnet run (builds Debug the first time), reference ...", flush=True)
+            bench.ours("warmup-app", [], default_out=True)
+            bench.ours("warmup-dotnet-run", [], default_out=True, via_dotnet_run=True, timeout_s=1800)
+            bench.ref_default("warmup-ref")
 
-        # 3. the timed scenarios, ours alternately with the reference, order rotated per repetition
-        for rep in range(reps):
-            print(f"repetition {rep + 1}/{reps} ...", flush=True)
-            R["spread"].append(bench.ours(f"spread-100x{loops}-r{rep}", ["--tasks", "100", "--loops", str(loops)] + SAME_WORK))
-            R["ref_file"].append(bench.ref_bench(f"ref-bench-file-r{rep}", "file"))
-            R["loops"].append(bench.ours(f"loops-100x{loops}-delay100ms-r{rep}",
-                                         ["--tasks", "100", "--loops", str(loops), "--release-delay", "100ms"] + SAME_WORK))
-            R["ref_mp"].append(bench.ref_bench(f"ref-bench-mp-r{rep}", "mp"))
-            R["uncontended"].append(bench.ours(f"uncontended-1x{loops}-r{rep}", ["--tasks", "1", "--loops", str(loops)] + SAME_WORK))
-            R["ref_uncontended"].append(bench.ref_bench(f"ref-bench-file-n1-r{rep}", "file", n=1, reps=loops))
-            trio = [
-                lambda: R["default_app"].append(bench.ours(f"default-app-r{rep}", [], default_out=True)),
-                lambda: R["default_run"].append(bench.ours(f"default-dotnet-run-r{rep}", [], default_out=True,
-                                                           via_dotnet_run=True, timeout_s=600)),
-                lambda: R["ref_default"].append(bench.ref_default(f"ref-default-r{rep}")),
-            ]
-            for i in range(3):
-                trio[(rep + i) % 3]()
-            pair = [
-                lambda: R["mem_ours"].append(bench.ours(f"memory-app-r{rep}", [], default_out=True, sample_memory=True)),
-                lambda: R["mem_ref"].append(bench.ref_default(f"memory-ref-r{rep}", sample_memory=True)),
-            ]
-            for i in range(2):
-                pair[(rep + i) % 2]()
+            # 3. the timed scenarios, ours alternately with the reference, order rotated per repetition
+            for rep in range(reps):
+                print(f"repetition {rep + 1}/{reps} ...", flush=True)
+                R["spread"].append(bench.ours(f"spread-100x{loops}-r{rep}", ["--tasks", "100", "--loops", str(loops)] + SAME_WORK))
+                R["ref_file"].append(bench.ref_bench(f"ref-bench-file-r{rep}", "file"))
+                R["loops"].append(bench.ours(f"loops-100x{loops}-delay100ms-r{rep}",
+                                             ["--tasks", "100", "--loops", str(loops), "--release-delay", "100ms"] + SAME_WORK))
+                R["ref_mp"].append(bench.ref_bench(f"ref-bench-mp-r{rep}", "mp"))
+                R["uncontended"].append(bench.ours(f"uncontended-1x{loops}-r{rep}", ["--tasks", "1", "--loops", str(loops)] + SAME_WORK))
+                R["ref_uncontended"].append(bench.ref_bench(f"ref-bench-file-n1-r{rep}", "file", n=1, reps=loops))
+                trio = [
+                    lambda: R["default_app"].append(bench.ours(f"default-app-r{rep}", [], default_out=True)),
+                    lambda: R["default_run"].append(bench.ours(f"default-dotnet-run-r{rep}", [], default_out=True,
+                                                               via_dotnet_run=True, timeout_s=600)),
+                    lambda: R["ref_default"].append(bench.ref_default(f"ref-default-r{rep}")),
+                ]
+                for i in range(3):
+                    trio[(rep + i) % 3]()
+                pair = [
+                    lambda: R["mem_ours"].append(bench.ours(f"memory-app-r{rep}", [], default_out=True, sample_memory=True)),
+                    lambda: R["mem_ref"].append(bench.ref_default(f"memory-ref-r{rep}", sample_memory=True)),
+                ]
+                for i in range(2):
+                    pair[(rep + i) % 2]()
 
-        # 4. the negative control
-        print("negative control ...", flush=True)
-        R["negative"].append(bench.ours("negative-control", ["--lock", "none", "--tasks", "100", "--loops", "3",
-                                                             "--continue-on-failure"], expect="violated"))
-        R["ref_none"].append(bench.ref_bench("ref-bench-none", "none"))
+            # 4. the negative control
+            print("negative control ...", flush=True)
+            R["negative"].append(bench.ours("negative-control", ["--lock", "none", "--tasks", "100", "--loops", "3",
+                                                                 "--continue-on-failure"], expect="violated"))
+            R["ref_none"].append(bench.ref_bench("ref-bench-none", "none"))
 
         # 5. scale: one loop each
         print("scale: 1,000 tasks on 10 nodes ...", flush=True)
         # Every task queues for one lock: the last of N waits about N critical sections, so the scale runs give
         # the lock timeout room (the default 10 s suits the default 100 tasks).
-        R["scale"].append(bench.ours("scale-1000-10nodes", ["--tasks", "1000", "--nodes", "10", "--lock-timeout", "120s"], timeout_s=600))
+        R["scale"].append(bench.ours("scale-1000-10nodes", ["--tasks", "1000", "--nodes", "10", "--lock-timeout", "120s"], timeout_s=600,
+                                     sample_memory=True))
         if not args.quick:
             for tasks in (10000, 5000, 2000, 1000):
                 print(f"scale: {tasks:,} tasks (default layout) ...", flush=True)
-                r = bench.ours(f"scale-{tasks}", ["--tasks", str(tasks), "--lock-timeout", "300s"], timeout_s=900)
+                r = bench.ours(f"scale-{tasks}", ["--tasks", str(tasks), "--lock-timeout", "300s"], timeout_s=900, sample_memory=True)
                 R["scale"].append(r)
                 if r["as_expected"]:
                     break   # 10,000 verified, or the largest smaller size that did (default layout)
+            # The default layout puts no more tasks on a node than its limits allow (20,000 descriptors a process
+            # here: 4 nodes, not 2); the last of 30,000 tasks waits for about 30,000 critical sections.
+            print("scale: 30,000 tasks (default layout) ...", flush=True)
+            R["scale"].append(bench.ours("scale-30000", ["--tasks", "30000", "--lock-timeout", "600s"], timeout_s=1800, sample_memory=True))
     except KeyboardInterrupt:
         bench.failures.append(("benchmark", "interrupted", "interrupted (SIGINT or SIGTERM): figures are partial"))
     finally:
@@ -629,15 +637,15 @@ def main():
     def scale_row(name, r):
         rep = r.get("report") if r else None
         if not rep:
-            return (name, verdict_cell(r), None, None, None, None)
+            return (name, verdict_cell(r), None, None, None, None, None)
         return (name, rep["verdict"], rep["totalMs"], rep["startupMs"], med([l["durationMs"] for l in rep["loops"]]),
-                r["wall_ms"])
+                r["wall_ms"], r["pss_peak_kb"] / 1024 if r.get("pss_peak_kb") else None)
     if R["default_app"]:
         # the default runs timed above: medians
         ok = [r for r in R["default_app"] if r["as_expected"]]
         scale_rows.append(("100 tasks, 2 nodes (default run, median)", "verified" if ok else "FAILED",
                            med([r["report"]["totalMs"] for r in ok]), med([r["report"]["startupMs"] for r in ok]),
-                           med([r["report"]["loops"][0]["durationMs"] for r in ok]), med([r["wall_ms"] for r in ok])))
+                           med([r["report"]["loops"][0]["durationMs"] for r in ok]), med([r["wall_ms"] for r in ok]), None))
     for r in R["scale"]:
         rep = r.get("report")
         nodes = len(rep["nodes"]) if rep else "?"
@@ -654,7 +662,7 @@ def main():
         f"reps {reps}, loops {loops}{' (--quick)' if args.quick else ''}; medians; ratio = ours / reference",
     ]
     table = render(rows)
-    scale_table = render_plain(("scale (one run each)", "verdict", "totalMs", "startupMs", "loop durationMs", "wall ms"), scale_rows)
+    scale_table = render_plain(("scale (one run each)", "verdict", "totalMs", "startupMs", "loop durationMs", "wall ms", "peak PSS MB"), scale_rows)
     commands = "\n".join(f"  {n}x  {c}" for c, n in bench.commands.items())
     notes = "\n".join(f"  - {n}" for n in bench.notes)
     failures = "\n".join(f"  - {label}: {reason}" for label, _, reason in bench.failures)

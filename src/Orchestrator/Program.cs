@@ -3,6 +3,9 @@ using ActorRunner.Orchestrator.Cli;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Reporting;
 
+// "node ...": this process is a task node, with the node's own parser (the tool's one command carries both apps).
+if (NodeSubcommand.Asked(args)) return NodeSubcommand.Run(args);
+
 var command = RunCommand.Create((request, _) => RunHost.RunAsync(request), RunHost.RunAsync);
 var parse = command.Parse(args);
 if (parse.Errors.Count > 0)

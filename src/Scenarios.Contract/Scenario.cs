@@ -29,6 +29,13 @@ public abstract class Scenario
     public virtual IReadOnlyCollection<string> OwnLockModes { get; } = [];
 
     /// <summary>
+    /// What one task keeps open across loops (descriptors, memory, server connections), for the check that a node's
+    /// tasks fit its limits before it opens them. A scenario that does not say is taken to need
+    /// <see cref="TaskResources.Unknown"/>.
+    /// </summary>
+    public virtual TaskResources ResourcesPerTask => TaskResources.Unknown;
+
+    /// <summary>
     /// Why the scenario's shared state exists on one machine only (e.g. "its value is a memory-mapped file on this
     /// machine"), or null when its nodes may run anywhere. A run with nodes from other machines is then refused,
     /// with this reason.

@@ -3,6 +3,7 @@ using ActorRunner.Messages;
 using ActorRunner.Messages.Security;
 using ActorRunner.Messages.Serialization;
 using ActorRunner.TaskNode.Actors;
+using ActorRunner.TaskNode.Capacity;
 using ActorRunner.TaskNode.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -38,6 +39,10 @@ static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
 
     var runId = new RunIdEnricher(options.RunId);
     using var logger = NodeLogging.Create(options, level, runId);
+    // Each task holds descriptors: take all the kernel allows this process, not the shell's default soft limit.
+    var (softBefore, softNow) = Rlimit.RaiseDescriptorLimit();
+    if (softNow != softBefore)
+        logger.Information("Node {Node} raised its descriptor limit (RLIMIT_NOFILE) from {Before} to its hard limit {After}", options.NodeId, softBefore, softNow);
     var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -149,7 +149,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
         var launches = _nodes.Values.Where(n => n.Local || n.LaunchedOn is not null).Select(n => Launch(n, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
-        Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinTimeout);
+        Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinLimit);
     }
 
     /// <summary>
@@ -274,7 +274,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var missing = _nodes.Values.Where(n => !n.Ready).Select(n => n.Ref is null ? $"{n.Id} (never registered)" : $"{n.Id} (registered, not set up)").ToList();
         if (_remoteSlots.Count > 0)
             missing.Add($"{_remoteSlots.Count} of {_settings.RemoteNodes} remote nodes (came: {string.Join(", ", _nodes.Values.Where(n => !n.Local).Select(n => $"{n.Id}@{n.Host}").DefaultIfEmpty("none"))})");
-        return $"not every node joined within {_settings.JoinTimeout.TotalSeconds:0.###} s: missing {string.Join("; ", missing)}";
+        return $"not every node joined within {_settings.JoinLimit.TotalSeconds:0.###} s: missing {string.Join("; ", missing)}";
     }
 
     // ---- one loop ------------------------------------------------------------------------------

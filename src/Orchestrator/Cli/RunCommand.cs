@@ -9,7 +9,7 @@ public sealed record RunRequest(string? ConfigFile, IReadOnlyList<string> Assign
 /// <summary>
 /// The orchestrator's command line: the root command runs the test (every named option is a HOCON key under
 /// actor-runner); the timeline subcommand prints a finished run's timeline; calibrate measures the narrowest race
-/// the setup catches.
+/// the setup catches; node runs a task node (dispatched before this parser, see <see cref="NodeSubcommand"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -68,6 +68,7 @@ public static class RunCommand
         };
         foreach (var n in named) root.Options.Add(n.Option);
         root.Subcommands.Add(TimelineCommand.Create());
+        root.Subcommands.Add(NodeSubcommand.Create());
         if (calibrate is not null) root.Subcommands.Add(CalibrateCommand.Create(calibrate));
 
         root.SetAction((parse, cancel) => run(new RunRequest(parse.GetValue(config), parse.GetValue(set) ?? [], Values(parse, named)), cancel));

@@ -19,14 +19,18 @@ public static class TimelineCommand
         // Option<int> rather than int?: a bad value is then reported as "expected type 'System.Int32'", as the root's options are.
         var loop = new Option<int>("--loop") { Description = "Only this loop's events" };
         var task = new Option<string>("--task") { Description = "Only this task's events, e.g. task-003" };
-        var command = new Command(Name, "Print a run's timeline as text, in the orchestrator's clock") { folder, loop, task };
+        var collisions = new Option<bool>("--collisions")
+        {
+            Description = "Only the lost updates of a loop (--loop, else the first that has one): the events of the tasks involved, then whose write replaced whose",
+        };
+        var command = new Command(Name, "Print a run's timeline as text, in the orchestrator's clock") { folder, loop, task, collisions };
         command.SetAction(parse => Run(
             parse.GetValue(folder) ?? "", parse.GetResult(loop) is { Implicit: false } ? parse.GetValue(loop) : null, parse.GetValue(task),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(collisions)));
         return command;
     }
 
-    internal static int Run(string runFolder, int? loop, string? task, TextWriter output, TextWriter error)
+    internal static int Run(string runFolder, int? loop, string? task, TextWriter output, TextWriter error, bool collisions = false)
     {
         IReadOnlyList<TimelineEvent> events;
         try
@@ -48,10 +52,32 @@ public static class TimelineCommand
         if (task is not null && !events.Any(e => e.Task == task))
             return Fail(error, $"--task {task}: no such task in {file}");
 
+        if (collisions) return PrintCollisions(events, loop, task, file, output, error);
+
         const int batch = 1000;
         var lines = TimelineText.Render(events, loop, task);
         for (var i = 0; i < lines.Count; i += batch)
             output.Write(string.Concat(lines.Skip(i).Take(batch).Select(line => line + "\n")));
+        output.Flush();
+        return (int)ExitCode.Verified;
+    }
+
+    private static int PrintCollisions(IReadOnlyList<TimelineEvent> events, int? loop, string? task, string file, TextWriter output, TextWriter error)
+    {
+        if (task is not null) return Fail(error, "--collisions and --task: give one of them");
+        var loops = loop is { } asked
+            ? [asked]
+            : events.Where(e => e.Loop is not null).Select(e => e.Loop!.Value).Distinct().Order().ToList();
+        foreach (var l in loops)
+        {
+            var lines = TimelineText.Collisions(events, l);
+            if (lines.Count == 0) continue;
+            output.WriteLine($"loop {l}: lost updates, the tasks involved in time order (ms on the run's clock)");
+            foreach (var line in lines) output.WriteLine(line);
+            output.Flush();
+            return (int)ExitCode.Verified;
+        }
+        output.WriteLine(loop is { } one ? $"loop {one}: no lost updates in {file}" : $"no lost updates in {file}");
         output.Flush();
         return (int)ExitCode.Verified;
     }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using ActorRunner.Scenarios;
+using ActorRunner.TaskNode.Capacity;
 
 namespace ActorRunner.Orchestrator.Configuration;
 
@@ -65,9 +66,10 @@ public static class SettingsLoader
 
     /// <summary>
     /// Merges the layers over the defaults (the scenario's own defaults below them all), checks every key and
-    /// value, and returns the settings with the scenario they name, loaded and validated.
+    /// value, and returns the settings with the scenario they name, loaded and validated. The local nodes' layout is
+    /// planned against <paramref name="machine"/>'s limits (default: this machine's, read now).
     /// </summary>
-    public static (RunSettings Settings, Config Akka, Scenario Scenario) Load(IReadOnlyList<Layer> layers)
+    public static (RunSettings Settings, Config Akka, Scenario Scenario) Load(IReadOnlyList<Layer> layers, MachineLimits? machine = null)
     {
         var merged = Defaults;
         foreach (var layer in layers) merged = layer.Config.WithFallback(merged);
@@ -80,7 +82,7 @@ public static class SettingsLoader
             known.Add($"{Root}.{s.SettingsSection}.{key}");
         foreach (var layer in layers) CheckKeys(layer, known);
 
-        var settings = Validate(reader, (scenario, name, assembly), SectionValues(merged, scenario));
+        var settings = Validate(reader, (scenario, name, assembly), SectionValues(merged, scenario), machine ?? MachineLimits.Read());
         try
         {
             scenario.Validate(ScenarioRunOf(settings, "", ""));
@@ -152,32 +154,20 @@ public static class SettingsLoader
         return values;
     }
 
-    private static RunSettings Validate(Reader r, (Scenario Scenario, string Name, string Assembly) scenario, IReadOnlyDictionary<string, string> scenarioSettings)
+    private static RunSettings Validate(Reader r, (Scenario Scenario, string Name, string Assembly) scenario, IReadOnlyDictionary<string, string> scenarioSettings,
+        MachineLimits machine)
     {
         var tasks = r.Count("tasks", min: 1);
         var (remoteHosts, remoteLaunch) = RemoteHosts(r);
         var remoteNodes = r.Count("remote-nodes", min: 0) + remoteHosts.Count;
         if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
             throw new SettingsError($"{r.NameOf(remoteHosts.Count > 0 ? "remote.hosts" : "remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
-        var nodesAuto = r.IsAuto("nodes");
-        var perNodeAuto = r.IsAuto("tasks-per-node");
-        var nodes = nodesAuto ? 0 : r.Count("nodes", min: 0);
-        var perNode = perNodeAuto ? 0 : r.Count("tasks-per-node", min: 1);
-
-        if (nodesAuto)
-        {
-            nodes = !perNodeAuto
-                ? Math.Max(0, (int)Math.Ceiling(tasks / (double)perNode) - remoteNodes)
-                : remoteNodes > 0 ? 0 : Math.Min(tasks, Math.Max(2, Environment.ProcessorCount));
-        }
-        var totalNodes = nodes + remoteNodes;
-        if (totalNodes == 0)
-            throw new SettingsError("actor-runner.nodes: no nodes at all (nodes = 0 needs remote-nodes > 0)");
-        if (totalNodes > tasks)
-            throw new SettingsError($"actor-runner.nodes: {totalNodes} nodes for {tasks} tasks leaves nodes without a task");
-        var spread = (int)Math.Ceiling(tasks / (double)totalNodes);
-        if (!perNodeAuto && perNode < spread)
-            throw new SettingsError($"actor-runner.tasks-per-node: {totalNodes} nodes x {perNode} tasks cannot host {tasks} tasks");
+        int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
+        int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
+        var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);
+        var taskCost = TaskCost.For(fileLock: lockMode == LockModes.File, scenario.Scenario.ResourcesPerTask);
+        var layout = NodeLayout.Plan(new LayoutRequest(tasks, nodesAsked, perNodeAsked, remoteNodes, Environment.ProcessorCount),
+            NodeCapacity.ForPlannedNodes(machine, taskCost));
 
         var hostname = r.String("remote.hostname");
         var token = r.String("remote.token");
@@ -219,8 +209,9 @@ public static class SettingsLoader
         return new RunSettings
         {
             Tasks = tasks,
-            Nodes = nodes,
-            TasksPerNode = perNodeAuto ? spread : perNode,
+            Nodes = layout.Nodes,
+            TasksPerNode = layout.TasksPerNode,
+            LayoutNote = layout.Note,
             RemoteNodes = remoteNodes,
             Loops = loops,
             Duration = duration,
@@ -228,7 +219,7 @@ public static class SettingsLoader
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
             ReleaseLead = r.IsAuto("release-lead") ? null : r.Duration("release-lead", allowZero: true),
             ReleaseWait = r.Choice<Releasing.ReleaseWaitChoice>("release.wait"),
-            LockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r),
+            LockMode = lockMode,
             Scenario = scenario.Name,
             ScenarioAssembly = scenario.Assembly,
             ScenarioSection = scenario.Scenario.SettingsSection is { } section ? $"{Root}.{section}" : Root,

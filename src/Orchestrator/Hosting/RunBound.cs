@@ -22,7 +22,7 @@ public static class RunBound
         var perLoop = Seconds(settings.BarrierTimeout, settings.ReleaseDelay, new Releasing.ReleaseLead(settings.ReleaseLead).Most, settings.LockTimeout, settings.LoopTimeout, Margin);
         var loops = settings.Loops > 0 ? settings.Loops * perLoop : double.PositiveInfinity;
         if (settings.Duration > TimeSpan.Zero) loops = Math.Min(loops, settings.Duration.TotalSeconds + perLoop);
-        var total = Seconds(settings.JoinTimeout, settings.ShutdownTimeout, Margin) + loops;
+        var total = Seconds(settings.JoinLimit, settings.ShutdownTimeout, Margin) + loops;
         return total >= TimeSpan.MaxValue.TotalSeconds - 1 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(total);
     }
 

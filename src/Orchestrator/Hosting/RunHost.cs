@@ -109,6 +109,7 @@ public static class RunHost
             timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
             TimelineBuilder.WriteJsonl(timeline.Events, Path.Combine(run.RunFolder, "timeline.jsonl"));
             TimelinePage.Write(timeline, Path.Combine(run.RunFolder, "timeline.html"));
+            TimelineTrace.Write(timeline, Path.Combine(run.RunFolder, TimelineTrace.FileName));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -45,6 +45,7 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
             ? $"{settings.Nodes} local + {settings.RemoteNodes} remote nodes"
             : $"{settings.Nodes} node processes";
         Line($"ActorRunner run {run.RunId}: {settings.Scenario}, {settings.Tasks} tasks on {layout}, {Loops(settings)}, lock {settings.LockModeName}");
+        if (settings.LayoutNote is { } note) Line(note);
         Line($"orchestrator at {address}; run folder {run.RunFolder}");
     }
 

@@ -39,7 +39,17 @@ public static class TimelineBuilder
         var loops = outcome.Loops.Select(l => new TimelineLoop(l.Loop, l.Verification.Verdict.Name(), l.Verification.Expected, l.Verification.Collisions.Select(c => c.Tasks).ToList(), l.Verification.Outcome.Summary,
             l.Timings.ReleaseSpreadMs.Max, l.Timings.ReleaseSpreadMs.P50, l.Timings.ReleaseSpreadMs.P99,
             l.Timings.LockWaitMs.P50, l.Timings.LockWaitMs.P99, l.Timings.CriticalSectionsPerSecond)).ToList();
-        return new TimelineData(runId, outcome.Verdict.Name(), timelineNodes, loops, events);
+        return WithInterleaving(new TimelineData(runId, outcome.Verdict.Name(), timelineNodes, loops, events));
+    }
+
+    /// <summary>Each loop's lost updates and message arrows, from its events.</summary>
+    public static TimelineData WithInterleaving(TimelineData data)
+    {
+        var byLoop = data.Events.Where(e => e.Loop is not null).GroupBy(e => e.Loop!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var loops = data.Loops.Select(l => byLoop.TryGetValue(l.Loop, out var loopEvents)
+            ? l with { Overwrites = Interleaving.Overwrites(loopEvents), Arrows = MessageArrows.Of(loopEvents) }
+            : l).ToList();
+        return data with { Loops = loops };
     }
 
     /// <summary>One line a event, JSON, through a temporary file.</summary>

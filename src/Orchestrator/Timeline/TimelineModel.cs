@@ -51,7 +51,14 @@ public sealed record TimelineLoop(
     double ReleaseSpreadP99Ms,
     double LockWaitP50Ms,
     double LockWaitP99Ms,
-    double CriticalSectionsPerSecond);
+    double CriticalSectionsPerSecond)
+{
+    /// <summary>The lost updates: whose write replaced whose (see <see cref="Interleaving"/>).</summary>
+    public IReadOnlyList<Overwrite> Overwrites { get; init; } = [];
+
+    /// <summary>The protocol messages, sender to receiver (see <see cref="MessageArrows"/>).</summary>
+    public IReadOnlyList<MessageArrow> Arrows { get; init; } = [];
+}
 
 /// <summary>A node and its tasks, in lane order.</summary>
 public sealed record TimelineNode(string Node, IReadOnlyList<string> Tasks, double ClockOffsetMs, double ClockUncertaintyMs);

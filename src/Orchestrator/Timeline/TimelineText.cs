@@ -58,6 +58,24 @@ public static class TimelineText
     }
 
     /// <summary>
+    /// The interleaving of one loop's lost updates: every event of the tasks involved (who was overwritten, and by
+    /// whom), in time order, then one line per overwrite. Empty when the loop has none.
+    /// </summary>
+    public static IReadOnlyList<string> Collisions(IReadOnlyCollection<TimelineEvent> events, int loop)
+    {
+        var loopEvents = events.Where(e => e.Loop == loop).ToList();
+        var overwrites = Interleaving.Overwrites(loopEvents);
+        if (overwrites.Count == 0) return [];
+        var involved = Interleaving.Involved(overwrites).ToHashSet();
+        var lines = new List<string>(Render(loopEvents.Where(e => e.Task is not null && involved.Contains(e.Task) && e.Node != TimelineRecorder.Orchestrator), loop, null));
+        lines.Add("");
+        foreach (var o in overwrites)
+            lines.Add($"  {o.By} (read {o.ByRead.ToString(Invariant)}) wrote {o.Value.ToString(Invariant)} at {Ms(o.ByAtUs)} ms over {o.Lost}'s " +
+                      $"{o.LostValue.ToString(Invariant)} (written at {Ms(o.LostAtUs)} ms): {o.Lost}'s update is lost");
+        return lines;
+    }
+
+    /// <summary>
     /// A drawing of one loop, one line per task (at most <see cref="CompactMaxTasks"/>, else no lines):
     /// <c>task-01 |  -------...===&gt;     |</c> where '-' waits for the release, '.' waits for the lock, '=' holds it,
     /// '&gt;' is the lock's release and 'x' a failure; then a scale line and a legend. Time runs from the loop's

@@ -36,6 +36,9 @@ public sealed class RowLimitScenario : Scenario
     /// <inheritdoc />
     public override IReadOnlyCollection<string> OwnLockModes { get; } = [AdvisoryLockMode];
 
+    /// <summary>Each task keeps one connection to the server: one socket here, one backend there; Npgsql's buffers (8 KiB each way) and statements.</summary>
+    public override TaskResources ResourcesPerTask { get; } = new(Descriptors: 1, MemoryBytes: 64 * 1024, ServerConnections: 1);
+
     /// <summary>The orchestrator's own sessions at any one time (it prepares, empties and counts one after another).</summary>
     public const int OrchestratorConnections = 1;
 

@@ -59,6 +59,9 @@ public sealed class RaceWindowScenario : Scenario
         context.Log.LogDebug("Reset the shared value for loop {Loop}, window {WidthUs} us", context.Loop, Settings(context.Run).WidthOf(context.Loop));
     }
 
+    /// <summary>Each task maps the value's file: the mapping keeps one descriptor and one memory map.</summary>
+    public override TaskResources ResourcesPerTask { get; } = new(Descriptors: 1, MemoryBytes: 16 * 1024, Maps: 1);
+
     /// <summary>Maps the value for the task (the file the orchestrator created).</summary>
     public override IScenarioTask CreateTask(TaskContext context)
     {

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorRunner.Scenarios.SqliteCounter;
 
 /// <summary>The orchestrator's side of the counter: a one-row table reset before each loop and read after it.</summary>
-public sealed class CounterState(string path, TimeSpan busyTimeout, string synchronous = "off")
+public sealed class CounterState(string path, TimeSpan busyTimeout, string synchronous = "full")
 {
     public void Prepare()
     {

@@ -10,7 +10,7 @@ namespace ActorRunner.Scenarios.SqliteCounter;
 /// BEGIN IMMEDIATE transaction, the store's own exclusion, taken with a short backoff of ours: SQLite's busy
 /// handler backs off to 100 ms sleeps under contention, and leaves the database idle most of the time.
 /// </summary>
-public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiveTransaction, string synchronous = "off") : IScenarioTask
+public sealed class CounterTask(string path, TimeSpan busyTimeout, bool exclusiveTransaction, string synchronous = "full") : IScenarioTask
 {
     private SqliteConnection? _connection;
     private SqliteCommand? _read;

@@ -1,5 +1,6 @@
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
+using ActorRunner.TaskNode.Capacity;
 using ActorRunner.TaskNode.Hosting;
 using ActorRunner.TaskNode.Locking;
 using ActorRunner.TaskNode.Tasks;
@@ -130,7 +131,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             new ScenarioSection(accepted.ScenarioSection, accepted.ScenarioSettings));
         scenario.Validate(run);
 
+        // Before anything is opened: do this node's tasks fit its limits (descriptors, maps, threads, memory)?
+        var cost = TaskCost.For(fileLock: !accepted.LockAppliedByScenario && accepted.LockMode == "file", scenario.ResourcesPerTask);
+        NodeCapacity.CheckShare(_options.NodeId, accepted.TaskIds.Count,
+            NodeCapacity.ForThisProcess(MachineLimits.Read(), cost, ProcessUsage.Read()));
+
         var workers = new List<TaskWorker>(accepted.TaskIds.Count);
+        using var spare = SetupDiagnosis.ReserveDescriptor();
         try
         {
             for (var i = 0; i < accepted.TaskIds.Count; i++)
@@ -147,7 +154,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                 var worker = new TaskWorker(context, log, () => scenario.CreateTask(context), taskLock,
                     TimeSpan.FromMicroseconds(accepted.LockHoldUs), _loggers.CreateLogger("task"), _stopping.Token);
                 workers.Add(worker);
-                worker.Open();
+                OpenTask(worker, workers.Count - 1, accepted.TaskIds.Count, spare);
             }
         }
         catch
@@ -157,6 +164,23 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         }
         var realTimeUnavailable = RealTimePriority.Unavailable();
         return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7), realTimeUnavailable);
+    }
+
+    /// <summary>Opens one task; a failure says which task, how far the node got, and which resource ran out.</summary>
+    private static void OpenTask(TaskWorker worker, int opened, int tasks, IDisposable spare)
+    {
+        try
+        {
+            worker.Open();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Read before the tasks give anything back (what this process holds is what ran out), with the one
+            // descriptor kept for it.
+            spare.Dispose();
+            var usage = ProcessUsage.Read();
+            throw new CapacityException(SetupDiagnosis.Explain(worker.TaskId, opened, tasks, e, MachineLimits.Read(), usage));
+        }
     }
 
     private void SettingUp()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
+using ActorRunner.TaskNode.Capacity;
 using ActorRunner.TaskNode.Locking;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,9 @@ namespace ActorRunner.TaskNode.Tasks;
 public sealed class TaskWorker : IDisposable
 {
     private static readonly TimeSpan LongestPark = TimeSpan.FromMinutes(10);
+
+    /// <summary>Each task thread's stack: room enough for the scenario's call, small enough for tens of thousands of tasks.</summary>
+    public const int StackBytes = 256 * 1024;
 
     private readonly string _taskId;
     private readonly string _nodeId;
@@ -45,18 +49,33 @@ public sealed class TaskWorker : IDisposable
         _hold = hold;
         _log = log;
         _stopping = stopping;
-        _thread = new Thread(Run, maxStackSize: 256 * 1024) { IsBackground = true, Name = _taskId };
+        _thread = new Thread(Run, maxStackSize: StackBytes) { IsBackground = true, Name = _taskId };
     }
 
     public string TaskId => _taskId;
 
-    /// <summary>Creates the scenario's task (its connection), opens the lock, warms the release path, and starts its thread.</summary>
+    /// <summary>
+    /// Creates the scenario's task (its connection), opens the lock, warms the release path, and starts its thread.
+    /// A step that fails is named (<see cref="TaskSetupException"/>): which resource ran out is told from it.
+    /// </summary>
     public void Open()
     {
-        _scenario = _create();
-        _lock.Open();
-        WarmUp();
-        _thread.Start();
+        _scenario = Step("the scenario could not create it (CreateTask)", _create);
+        Step("its lock could not open", () => { _lock.Open(); return true; });
+        Step("its release path could not be warmed up", () => { WarmUp(); return true; });
+        Step("its thread could not start", () => { _thread.Start(); return true; });
+    }
+
+    private static T Step<T>(string step, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new TaskSetupException(step, e);
+        }
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed class RunBoundSpecs
 
         var bound = RunBound.Of(settings);
 
-        Assert.Equal(settings.JoinTimeout + settings.Duration + perLoop + settings.ShutdownTimeout + RunBound.Margin, bound);
+        Assert.Equal(settings.JoinLimit + settings.Duration + perLoop + settings.ShutdownTimeout + RunBound.Margin, bound);
     }
 
     [Fact]

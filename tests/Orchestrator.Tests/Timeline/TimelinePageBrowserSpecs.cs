@@ -65,6 +65,38 @@ public sealed class TimelinePageBrowserSpecs : IDisposable
         Assert.Contains("inconclusive", Summary(dom));
     }
 
+    [Fact]
+    public async Task Chromium_draws_who_read_what_and_whose_write_was_lost_and_the_messages_as_arrows()
+    {
+        var dom = await RenderInChromium(LostUpdateTimeline.Create(), "");
+
+        var body = Body(dom);
+        Assert.True(string.IsNullOrEmpty(body.GetValueOrDefault("data-errors")), "script errors: " + body.GetValueOrDefault("data-errors"));
+        var markup = Scripts.Replace(dom, "");
+        var lanes = Lanes(dom);
+        Assert.Equal(8, lanes.Count);
+        // Every lane has its read and its write marked, with the values written out (no hovering needed).
+        foreach (var (task, lane) in lanes)
+        {
+            Assert.Contains("class=\"mark-read\"", lane);
+            Assert.Contains("class=\"mark-written\"", lane);
+        }
+        Assert.Contains(">r0</text>", lanes[LostUpdateTimeline.Lost]);
+        Assert.Contains(">w1</text>", lanes[LostUpdateTimeline.Lost]);
+        Assert.Contains(">r0</text>", lanes[LostUpdateTimeline.By]);
+        Assert.Contains(">w1</text>", lanes[LostUpdateTimeline.By]);
+        // The two readers of 0 are linked, and the lost update is drawn: task-8's write replaced task-3's.
+        Assert.Matches("class=\"collision-link\" data-tasks=\"task-3 task-8\"", markup);
+        var overwrite = Assert.Single(Regex.Matches(markup, "<path class=\"overwrite\"[^>]*>").Select(m => Attributes(m.Value)));
+        Assert.Equal((LostUpdateTimeline.Lost, LostUpdateTimeline.By), (overwrite["data-lost"], overwrite["data-by"]));
+        Assert.Contains("task-8 overwrote task-3's 1", WebUtility.HtmlDecode(markup));
+        // The messages are arrows: a Release to each node, a report from each task.
+        var arrows = Regex.Matches(markup, "<line class=\"arrow [^>]*>").Select(m => Attributes(m.Value)).ToList();
+        Assert.Equal(["node-1", "node-2"], arrows.Where(a => a["data-message"] == "Release").Select(a => a["data-to"]).Order());
+        Assert.Equal(8, arrows.Count(a => a["data-message"] == "TaskReport"));
+        Assert.Contains("ms ahead of the agreed instant", WebUtility.HtmlDecode(markup));
+    }
+
     private async Task<string> RenderInChromium(TimelineData data, string fragment)
     {
         var page = Path.Combine(_folder, "timeline.html");
