@@ -18,6 +18,8 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--set lock.timout=2s", "lock.timout")]
     [InlineData("--db /no/such/folder/counter.db", "/no/such/folder")]
     [InlineData("--hostname 0.0.0.0", "token")]
+    [InlineData("--remote-hosts h1 --token t --remote-launch ssh", "has no {args} word")]
+    [InlineData("--remote-hosts h1 --token t", "remote.launch")]
     [InlineData("--scenario race-window --remote-nodes 1 --nodes 1 --tasks 2", "actor-runner.remote-nodes (from --remote-nodes): scenario race-window runs on one machine only")]
     [InlineData("--scenario race-window --set race-window.us=-1", "actor-runner.race-window.us (from --set race-window.us=-1): -1 is below the minimum of 0")]
     [InlineData("calibrate --ladder 1,x", "actor-runner: --ladder: '1,x': 'x' is not a whole number")]

@@ -74,11 +74,14 @@ public sealed class Workspace : IDisposable
         return address!;
     }
 
-    /// <summary>Starts the orchestrator with these arguments (and --out in this workspace).</summary>
+    /// <summary>
+    /// Starts the orchestrator with these arguments (and --out in this workspace); through <paramref name="through"/>
+    /// when given (a command that runs the orchestrator, e.g. ip netns exec NAME).
+    /// </summary>
     public Process Start(IEnumerable<string> arguments, StringBuilder stdout, StringBuilder stderr,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? through = null)
     {
-        var info = new ProcessStartInfo(OrchestratorPath)
+        var info = new ProcessStartInfo(through is { Count: > 0 } ? through[0] : OrchestratorPath)
         {
             WorkingDirectory = Folder,
             RedirectStandardOutput = true,
@@ -87,6 +90,11 @@ public sealed class Workspace : IDisposable
             UseShellExecute = false,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
+        if (through is { Count: > 0 })
+        {
+            foreach (var word in through.Skip(1)) info.ArgumentList.Add(word);
+            info.ArgumentList.Add(OrchestratorPath);
+        }
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--out");
         info.ArgumentList.Add(Runs);

@@ -33,9 +33,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private sealed record BarrierTimedOut(int Loop);
     private sealed record LoopTimedOut(int Loop);
 
-    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex)
+    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex, string? launchedOn = null)
     {
         public string Id { get; } = id;
+        /// <summary>The host the orchestrator started this remote node on (null: local, or started by hand).</summary>
+        public string? LaunchedOn { get; } = launchedOn;
         public int FirstTaskIndex { get; } = firstTaskIndex;
         public bool Local { get; } = local;
         public IReadOnlyList<string> TaskIds { get; } = taskIds;
@@ -46,14 +48,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public bool Ready { get; set; }
         public int? ExitCode { get; set; }
         public string? Lost { get; set; }
-        public long ClockOffsetUs { get; set; }
-        public long ClockUncertaintyUs { get; set; }
+        /// <summary>The node's clock, as best known, and when that was (orchestrator clock).</summary>
+        public NodeClock Clock { get; set; } = NodeClock.Same;
+        public long ClockKnownAtUs { get; set; }
         public int Cores { get; set; }
         public string Machine { get; set; } = "";
         public ReleaseWait ReleaseWait { get; set; }
-
-        /// <summary>A time on this node's clock, on the orchestrator's.</summary>
-        public long ToOrchestratorUs(long nodeUs) => nodeUs + WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -87,6 +87,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private bool _loopPrepared;
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
+    private readonly Dictionary<string, NodeClock> _loopClocks = new();
+    private readonly List<ClockStep> _clockSteps = new();
     private string? _loopAbort;
 
     private double _startupMs;
@@ -123,7 +125,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             var id = $"node-{i + 1}";
             _nodes[id] = new NodeEntry(id, local: true, slots[i], firsts[i]);
         }
-        for (var i = settings.Nodes; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
+        // Remote nodes the orchestrator starts itself come next, one per host; the rest join by hand.
+        for (var i = 0; i < settings.RemoteHosts.Count; i++)
+        {
+            var slot = settings.Nodes + i;
+            var id = $"node-{slot + 1}";
+            _nodes[id] = new NodeEntry(id, local: false, slots[slot], firsts[slot], settings.RemoteHosts[i]);
+        }
+        for (var i = settings.Nodes + settings.RemoteHosts.Count; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
         Joining();
     }
 
@@ -140,22 +149,32 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Note("run-started", null, address);
         _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
             new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
-        var launches = _nodes.Values.Where(n => n.Local).Select(n => new NodeLauncher.NodeLaunch(n.Id,
-        [
-            "--orchestrator", address,
-            "--token", _run.Token,
-            "--run-id", _run.RunId,
-            "--node-id", n.Id,
-            "--hostname", _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
-            "--join-timeout", $"{(long)_settings.JoinTimeout.TotalMilliseconds}ms",
-            "--log-file", Path.Combine(_run.LogsFolder, n.Id + ".clef"),
-            "--log-level", _settings.LogLevel,
-            "--watch-stdin",
-            .. (_settings.ScenarioAssembly.Length > 0 ? new[] { "--scenario-assembly", _settings.ScenarioAssembly } : []),
-            .. (_settings.Tls ? new[] { "--tls-cert", _settings.TlsCert, "--tls-key", _settings.TlsKey, "--tls-ca", _settings.TlsCa } : []),
-        ])).ToList();
+        var launches = _nodes.Values.Where(n => n.Local || n.LaunchedOn is not null).Select(n => Launch(n, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinLimit);
+    }
+
+    /// <summary>
+    /// How a node the orchestrator starts is started: a local one with the node program beside this one, its log in
+    /// the run's logs folder; a remote one through the launch template on its host, its CLEF log on its standard
+    /// output, which the launcher writes to the same place.
+    /// </summary>
+    private NodeLauncher.NodeLaunch Launch(NodeEntry node, string address)
+    {
+        var log = Path.Combine(_run.LogsFolder, node.Id + ".clef");
+        var tls = _settings.Tls ? (_settings.TlsCert, _settings.TlsKey, _settings.TlsCa) : ((string, string, string)?)null;
+        if (node.LaunchedOn is not { } host)
+        {
+            var local = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
+                null, _settings.JoinTimeout, log, _settings.LogLevel, WatchStdin: true,
+                _settings.ScenarioAssembly.Length > 0 ? _settings.ScenarioAssembly : null, tls);
+            return new NodeLauncher.NodeLaunch(node.Id, local.ToArguments());
+        }
+        // The node binds every address of its host and is reached at the host's name; its scenario assembly, when
+        // there is one, is found at the orchestrator's path (NodeAccepted) unless the host is told otherwise.
+        var remote = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, "0.0.0.0", LaunchTemplate.HostName(host),
+            _settings.JoinTimeout, NodeCommandLine.StandardOutput, _settings.LogLevel, WatchStdin: true, null, tls);
+        return new NodeLauncher.NodeLaunch(node.Id, remote.ToArguments(), LaunchTemplate.Parse(_settings.RemoteLaunch).Command(host, remote.ToArguments()), log);
     }
 
     // ---- joining -------------------------------------------------------------------------------
@@ -225,7 +244,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!_nodes.TryGetValue(ready.NodeId, out var entry) || entry.Ready) return;
         _timeline.Received(ready, entry.Id, null);
         entry.Ready = true;
-        (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+        entry.Clock = new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+        entry.ClockKnownAtUs = WireClock.NowUs();
         (entry.Cores, entry.Machine) = (ready.Cores, ready.Machine);
         var readyCount = _nodes.Values.Count(n => n.Ready);
         _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
@@ -270,6 +290,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _loopPrepared = false;
         _reports.Clear();
         _missing.Clear();
+        _loopClocks.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
         _releaseSentUs = 0;
@@ -295,8 +316,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         {
             if (ready.Loop != _loop) return;
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            if (_nodes.TryGetValue(ready.NodeId, out var entry))
-                (entry.ClockOffsetUs, entry.ClockUncertaintyUs) = (ready.ClockOffsetUs, ready.ClockUncertaintyUs);
+            if (_nodes.TryGetValue(ready.NodeId, out var entry)) MeasuredClock(entry, new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs));
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
             ReleaseWhenSet();
@@ -315,6 +335,34 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
     }
+
+    /// <summary>
+    /// A node's clock as measured just before this loop: the loop's instants from the node are moved by the best of it
+    /// and what was known (<see cref="NodeClock.Better"/>); a jump from what was known larger than both uncertainties
+    /// is a step, named in the report and on the console.
+    /// </summary>
+    private void MeasuredClock(NodeEntry entry, NodeClock measured)
+    {
+        var now = WireClock.NowUs();
+        var known = entry.Clock.Aged(now - entry.ClockKnownAtUs);
+        _log.Debug("Loop {Loop}: node {Node} measured its clock offset as {ClockOffsetUs} us +/- {ClockUncertaintyUs} us (known: {KnownOffsetUs} us +/- {KnownUncertaintyUs} us)",
+            new object[] { _loop, entry.Id, measured.OffsetUs, measured.UncertaintyUs, known.OffsetUs, known.UncertaintyUs });
+        var clock = NodeClock.Better(known, measured);
+        if (NodeClock.StepUs(known, measured) is { } stepUs)
+        {
+            var step = new ClockStep(entry.Id, _loop, stepUs / 1000.0, (known.UncertaintyUs + measured.UncertaintyUs) / 1000.0);
+            _clockSteps.Add(step);
+            _observer.ClockStepped(step);
+            _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
+                _loop, entry.Id, step.StepMs, step.UncertaintyMs);
+        }
+        if (clock == measured) (entry.Clock, entry.ClockKnownAtUs) = (measured, now);
+        _loopClocks[entry.Id] = clock;
+    }
+
+    /// <summary>A node's clock for this loop: as measured before it, else as last measured.</summary>
+    private NodeClock ClockOf(string nodeId) =>
+        _loopClocks.TryGetValue(nodeId, out var clock) ? clock : _nodes.TryGetValue(nodeId, out var entry) ? entry.Clock : NodeClock.Same;
 
     /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
     private void ReleaseWhenSet()
@@ -388,7 +436,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         }
         _observer.TaskReported(_loop, _reports.Count + _missing.Count, ExpectedTasks);
         if (report.Outcome == TaskOutcome.Committed)
-            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}", _loop, report.TaskId, report.NodeId, report.Observed, report.Written);
+            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
+                new object[] { _loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
+                    ClockOf(report.NodeId).ToOrchestratorUs(report.Phases.ReleasedUs) });
         else
             _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", _loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
         if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
@@ -458,10 +508,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var verification = read.Verification;
         if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
+        // Nodes that never said they were ready this loop keep their last measured clock.
+        var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
         var lateNodes = MeasureReleaseDelivery();
         var now = WireClock.NowUs();
-        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values),
-            (now - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList())
+        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values, clocks),
+            (now - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks)
         {
             ReleaseLeadMs = _releaseAtUs > 0 ? (_releaseAtUs - _releaseSentUs) / 1000.0 : 0,
             LateReleaseNodes = lateNodes,
@@ -513,7 +565,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var deliveries = _reports.Values.Where(r => r.Phases.ReleaseReceivedUs > 0)
             .GroupBy(r => r.NodeId)
             .Select(g => (Node: g.Key, Us: _nodes.TryGetValue(g.Key, out var n)
-                ? n.ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - _releaseSentUs
+                ? ClockOf(n.Id).ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - _releaseSentUs
                 : 0))
             .ToList();
         if (deliveries.Count == 0) return [];
@@ -648,13 +700,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var nodes = _nodes.Values
             .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
             .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
-                n.ClockOffsetUs, n.ClockUncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
+                n.Clock.OffsetUs, n.Clock.UncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
             .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
         var kept = _book.Kept;
         var loopsElapsed = _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_lastVerdictUs - _firstLoopStartUs);
         _done.TrySetResult(new RunOutcome(verdict, nodes, kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
-            [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy));
+            [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy, _clockSteps.ToList()));
         Become(() => ReceiveAny(_ => { }));
     }
 }

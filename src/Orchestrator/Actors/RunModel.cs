@@ -22,15 +22,18 @@ public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<s
     /// <summary>How its tasks waited for the release (spin or wake), and the cores it reported.</summary>
     public Messages.ReleaseWait ReleaseWait { get; init; }
     public int Cores { get; init; }
-
-    /// <summary>The offset applied to this node's timestamps.</summary>
-    public long EffectiveOffsetUs => Messages.WireClock.EffectiveOffsetUs(ClockOffsetUs, ClockUncertaintyUs);
 }
 
-/// <summary>One loop's verification, timings and the tasks' reports.</summary>
+/// <summary>
+/// One loop's verification, timings and the tasks' reports (as the nodes sent them, each in its node's clock), with
+/// each node's clock as measured for this loop (<see cref="Clocks"/>: what moves a report to the orchestrator's clock).
+/// </summary>
 public sealed record LoopRecord(int Loop, int Loops, LoopVerification Verification, LoopTimings Timings, double DurationMs,
-    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports)
+    long ReleaseAtUs, IReadOnlyList<Messages.TaskReport> Reports, IReadOnlyDictionary<string, NodeClock>? Clocks = null)
 {
+    /// <summary>This loop's clock of a node (the orchestrator's own when it was never measured).</summary>
+    public NodeClock ClockOf(string nodeId) => Clocks is not null && Clocks.TryGetValue(nodeId, out var clock) ? clock : NodeClock.Same;
+
     /// <summary>How far ahead of its instant the Release was sent (ms); 0 when the loop released nothing.</summary>
     public double ReleaseLeadMs { get; init; }
 
@@ -51,7 +54,12 @@ public sealed record RunOutcome(
     double StartupMs,
     IReadOnlyList<Timeline.TimelineEvent> Events,
     Books.LoopSummary Summary,
-    Books.StoppedBy StoppedBy);
+    Books.StoppedBy StoppedBy,
+    IReadOnlyList<ClockStep>? ClockSteps = null)
+{
+    /// <summary>Nodes' clocks that jumped during the run, in the order they were seen.</summary>
+    public IReadOnlyList<ClockStep> Steps => ClockSteps ?? [];
+}
 
 /// <summary>The run so far, after a loop: for a person following a long run.</summary>
 public sealed record LoopProgress(int Done, long Verified, long Violated, long Inconclusive, TimeSpan Elapsed)
@@ -68,6 +76,8 @@ public interface IRunObserver
     void LoopDone(LoopRecord loop, bool kept, LoopProgress progress);
     /// <summary>A task of the loop under way reported.</summary>
     void TaskReported(int loop, int reported, int expected);
+    /// <summary>A node's clock jumped between two measurements.</summary>
+    void ClockStepped(ClockStep step);
     void Aborting(string reason);
 }
 

@@ -38,6 +38,8 @@ public sealed class CalibrationReporter(ConsoleReporter console, TextWriter outp
         if (loop.Verification.Verdict == Verdict.Inconclusive) console.LoopDone(loop, kept: true, progress);
     }
 
+    public void ClockStepped(ClockStep step) => console.ClockStepped(step);
+
     public void TaskReported(int loop, int reported, int expected) { }
 
     public void Aborting(string reason) => console.Aborting(reason);

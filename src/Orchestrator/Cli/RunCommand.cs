@@ -23,6 +23,8 @@ public static class RunCommand
             new(new Option<int>("--nodes") { Description = "Local task-node processes (default: one per core, at least 2)" }, "nodes"),
             new(new Option<int>("--tasks-per-node") { Description = "Tasks one node hosts (default: spread evenly)" }, "tasks-per-node"),
             new(new Option<int>("--remote-nodes") { Description = "Nodes expected to join from other machines (default 0)" }, "remote-nodes"),
+            new(new Option<string>("--remote-hosts") { Description = "Hosts to start one node on each, e.g. h1,h2 (with --remote-launch)" }, "remote.hosts"),
+            new(new Option<string>("--remote-launch") { Description = "How to start a node on a host: 'ssh {host} dotnet /opt/actor-runner/ActorRunner.TaskNode.dll {args}'" }, "remote.launch"),
             new(new Option<int>("--loops") { Description = "Loops on the same node processes (default 1; 0: no count limit, with --duration)" }, "loops"),
             new(new Option<string>("--duration") { Description = "Time budget for the loops, e.g. 30s or 2h: no loop starts after it (default 0s: none)" }, "duration"),
             new(new Option<string>("--release-delay") { Description = "Pause between the barrier and the release, e.g. 100ms (default 0s)" }, "release-delay"),

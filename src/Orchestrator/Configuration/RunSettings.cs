@@ -58,6 +58,10 @@ public sealed record RunSettings
     public required string TlsCert { get; init; }
     public required string TlsKey { get; init; }
     public required string TlsCa { get; init; }
+    /// <summary>Hosts on each of which the orchestrator starts one node through <see cref="RemoteLaunch"/>; counted in <see cref="RemoteNodes"/>.</summary>
+    public IReadOnlyList<string> RemoteHosts { get; init; } = [];
+    /// <summary>The command that starts a node on a host (see <see cref="Launching.LaunchTemplate"/>), empty when no host is given.</summary>
+    public string RemoteLaunch { get; init; } = "";
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Tls => TlsCert.Length > 0;

@@ -158,9 +158,10 @@ public static class SettingsLoader
         MachineLimits machine)
     {
         var tasks = r.Count("tasks", min: 1);
-        var remoteNodes = r.Count("remote-nodes", min: 0);
+        var (remoteHosts, remoteLaunch) = RemoteHosts(r);
+        var remoteNodes = r.Count("remote-nodes", min: 0) + remoteHosts.Count;
         if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
-            throw new SettingsError($"{r.NameOf("remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
+            throw new SettingsError($"{r.NameOf(remoteHosts.Count > 0 ? "remote.hosts" : "remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
         int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
         int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
         var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);
@@ -242,7 +243,32 @@ public static class SettingsLoader
             TlsCert = tls[0].Path.Length > 0 ? Path.GetFullPath(tls[0].Path) : "",
             TlsKey = tls[1].Path.Length > 0 ? Path.GetFullPath(tls[1].Path) : "",
             TlsCa = tls[2].Path.Length > 0 ? Path.GetFullPath(tls[2].Path) : "",
+            RemoteHosts = remoteHosts,
+            RemoteLaunch = remoteLaunch,
         };
+    }
+
+    /// <summary>The hosts the orchestrator starts a node on, and the launch template (checked even without hosts).</summary>
+    private static (IReadOnlyList<string> Hosts, string Launch) RemoteHosts(Reader r)
+    {
+        var hosts = r.String("remote.hosts").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var launch = r.String("remote.launch").Trim();
+        if (hosts.Length > 0 && launch.Length == 0)
+            throw new SettingsError($"{r.NameOf("remote.launch")}: remote hosts need a launch template (--remote-launch), e.g. 'ssh {{host}} dotnet /opt/actor-runner/ActorRunner.TaskNode.dll {{args}}'");
+        if (launch.Length > 0)
+        {
+            try
+            {
+                Launching.LaunchTemplate.Parse(launch);
+            }
+            catch (FormatException e)
+            {
+                throw new SettingsError($"{r.NameOf("remote.launch")}: {e.Message}");
+            }
+        }
+        var bad = hosts.FirstOrDefault(h => h.Any(char.IsWhiteSpace) || Launching.LaunchTemplate.HostName(h).Length == 0);
+        if (bad is not null) throw new SettingsError($"{r.NameOf("remote.hosts")}: '{bad}' is not a host name");
+        return (hosts, launch);
     }
 
     public static bool IsLoopback(string host) =>

@@ -12,7 +12,12 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
 {
     public static Props Props(NodeProgram program) => Akka.Actor.Props.Create(() => new NodeLauncher(program));
 
-    public sealed record NodeLaunch(string NodeId, IReadOnlyList<string> Arguments);
+    /// <summary>
+    /// A node to start: with the node program beside this one and <paramref name="Arguments"/>, or, when
+    /// <paramref name="Command"/> is given, with that command line (program first: a node on another host); its
+    /// standard output then goes to <paramref name="OutputLog"/>.
+    /// </summary>
+    public sealed record NodeLaunch(string NodeId, IReadOnlyList<string> Arguments, IReadOnlyList<string>? Command = null, string? OutputLog = null);
     public sealed record StartNodes(IReadOnlyList<NodeLaunch> Nodes);
     public sealed record NodeStarted(string NodeId, int Pid);
     public sealed record NodeExited(string NodeId, int Pid, int ExitCode, string? LastError);
@@ -30,6 +35,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
     private readonly NodeProgram _program;
     private readonly Dictionary<string, Process> _running = new();
     private readonly Dictionary<string, string> _lastError = new();
+    private readonly Dictionary<string, StreamWriter> _outputLogs = new();
     private IActorRef? _stopRequester;
     private int _killed;
 
@@ -84,14 +90,38 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
 
     private object Launch(NodeLaunch node, IActorRef self)
     {
-        var info = _program.StartInfo(node.Arguments);
+        ProcessStartInfo info;
+        if (node.Command is { } command)
+        {
+            info = new ProcessStartInfo(command[0]);
+            foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
+        }
+        else
+        {
+            info = _program.StartInfo(node.Arguments);
+        }
+        StreamWriter? output = null;
+        if (node.OutputLog is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(node.OutputLog))!);
+            output = new StreamWriter(node.OutputLog, append: true) { AutoFlush = true };
+            lock (_outputLogs) _outputLogs[node.NodeId] = output;
+        }
         info.RedirectStandardInput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardOutput = true;
         info.UseShellExecute = false;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) self.Tell(new OutputLine(node.NodeId, e.Data)); };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (output is null || e.Data is null) return;
+            lock (output)
+            {
+                // A line that arrives after the node's exit was handled has nowhere to go.
+                if (output.BaseStream is not null) output.WriteLine(e.Data);
+            }
+        };
         process.Exited += (_, _) => self.Tell(new Exited(node.NodeId));
         process.Start();
         process.BeginErrorReadLine();
@@ -108,7 +138,16 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
         _lastError.TryGetValue(exited.NodeId, out var lastError);
         Context.Parent.Tell(new NodeExited(exited.NodeId, process.Id, code, lastError));
         process.Dispose();
+        CloseOutputLog(exited.NodeId);
         if (_running.Count == 0 && _stopRequester is not null) ReportAllExited();
+    }
+
+    private void CloseOutputLog(string nodeId)
+    {
+        StreamWriter? output;
+        lock (_outputLogs)
+            if (!_outputLogs.Remove(nodeId, out output)) return;
+        lock (output) output.Dispose();
     }
 
     private void ReportAllExited()
@@ -138,5 +177,6 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             process.Dispose();
         }
         _running.Clear();
+        foreach (var nodeId in _outputLogs.Keys.ToList()) CloseOutputLog(nodeId);
     }
 }

@@ -89,6 +89,8 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");
     }
 
+    public void ClockStepped(ClockStep step) => console.MarkupLine($"[yellow]{Markup.Escape(step.Describe())}[/]");
+
     /// <summary>For a small run (20 tasks at most), a text drawing of each of its first three loops.</summary>
     public void CompactTimeline(TimelineData timeline)
     {
@@ -124,6 +126,7 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         var text = $"verdict: {report.Verdict} ({report.Summary.Verified}/{asked} loops verified{stop}) in {report.TotalMs / 1000:0.00} s, exit code {report.ExitCode}";
         Coloured($"[bold {colour}]{Markup.Escape(text)}[/]");
         if (report.Loops.Count > 0 && report.Loops[0].ReleaseSpreadNote is { } note) Line($"note: {note}");
+        foreach (var step in report.ClockSteps) Line($"note: {step.Describe()}");
         Line($"report: {reportPath}");
     }
 

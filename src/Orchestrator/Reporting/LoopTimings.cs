@@ -2,7 +2,10 @@ using ActorRunner.Messages;
 
 namespace ActorRunner.Orchestrator.Reporting;
 
-/// <summary>How simultaneous the release was and how the lock was passed on, from the tasks' own timestamps.</summary>
+/// <summary>
+/// How simultaneous the release was and how the lock was passed on, from the tasks' own timestamps, every one
+/// moved to the orchestrator's clock first (figures compare instants of different nodes).
+/// </summary>
 public sealed record LoopTimings(
     Percentiles ReleaseSpreadMs,
     Percentiles LockWaitMs,
@@ -21,6 +24,11 @@ public sealed record LoopTimings(
         return firsts.Count < 2 ? 0 : (firsts.Max() - firsts.Min()) / 1000.0;
     }
 
+    /// <summary>The timings of reports in their nodes' clocks, each node's measured by <paramref name="clocks"/>.</summary>
+    public static LoopTimings From(IEnumerable<TaskReport> reports, IReadOnlyDictionary<string, NodeClock> clocks) =>
+        From(NodeClock.ToOrchestrator(reports, clocks));
+
+    /// <summary>The timings of reports whose instants are all on one clock.</summary>
     public static LoopTimings From(IReadOnlyCollection<TaskReport> reports)
     {
         var released = reports.Select(r => r.Phases.ReleasedUs).Where(us => us > 0).ToList();

@@ -12,6 +12,7 @@ namespace ActorRunner.Orchestrator.Reporting;
 /// report.json, schema version 1: a contract that the benchmark and other tools read. <see cref="Loops"/> holds the
 /// loops kept in full (all of them up to <see cref="ActorRunner.Messages.LoopDetail.FirstLoops"/>; then those not verified, the loop
 /// before each, and a sample); <see cref="Summary"/> has the figures of every loop that ran.
+/// Every figure that compares instants of different nodes is computed in the orchestrator's clock (<see cref="NodeClock"/>).
 /// </summary>
 public sealed record RunReport(
     int SchemaVersion,
@@ -29,7 +30,8 @@ public sealed record RunReport(
     RunReport.LoopFigures Summary,
     IReadOnlyList<RunReport.Loop> Loops,
     double StartupMs,
-    double TotalMs)
+    double TotalMs,
+    IReadOnlyList<ClockStep> ClockSteps)
 {
     public sealed record Machine(string Name, int Cores, string Os, string Runtime);
 
@@ -74,7 +76,8 @@ public sealed record RunReport(
         Percentiles HoldMs,
         Phases Phases,
         double CriticalSectionsPerSecond,
-        double DurationMs)
+        double DurationMs,
+        IReadOnlyDictionary<string, Clock> Clocks)
     {
         /// <summary>How far ahead of its instant the Release was sent.</summary>
         public double ReleaseLeadMs { get; init; }
@@ -82,6 +85,9 @@ public sealed record RunReport(
         /// <summary>Nodes that had the Release only after its instant.</summary>
         public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
     }
+
+    /// <summary>A node's clock as this loop's figures took it: orchestrator minus node, and how certain that is.</summary>
+    public sealed record Clock(double OffsetMs, double UncertaintyMs);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -113,12 +119,14 @@ public sealed record RunReport(
                 l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
                 l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
                 Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
-                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3))
+                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3),
+                (l.Clocks ?? new Dictionary<string, NodeClock>()).ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
             {
                 ReleaseLeadMs = Math.Round(l.ReleaseLeadMs, 3),
                 LateReleaseNodes = l.LateReleaseNodes,
             }).ToList(),
-            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1));
+            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1),
+            outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
     }
 
     /// <summary>With more tasks than cores not every task can run at one instant: said next to the spread.</summary>

@@ -7,20 +7,20 @@ namespace ActorRunner.Orchestrator.Timeline;
 
 /// <summary>
 /// Puts every event of a run on one clock: the orchestrator's own events, and each task's phases and its node's
-/// instants from the reports, corrected by the node's measured clock offset; time-ordered.
+/// instants from the reports, each moved to the orchestrator's clock by its node's clock as measured for that loop
+/// (<see cref="Reporting.NodeClock"/>); time-ordered.
 /// </summary>
 public static class TimelineBuilder
 {
     public static TimelineData Build(string runId, long runStartUs, RunOutcome outcome)
     {
-        var nodes = outcome.Nodes.ToDictionary(n => n.Id);
         var events = new List<TimelineEvent>(outcome.Events);
         foreach (var loop in outcome.Loops)
         {
             foreach (var byNode in loop.Reports.GroupBy(r => r.NodeId))
             {
-                var offset = nodes.TryGetValue(byNode.Key, out var node) ? node.EffectiveOffsetUs : 0;
-                long At(long nodeUs) => nodeUs + offset - runStartUs;
+                var clock = loop.ClockOf(byNode.Key);
+                long At(long nodeUs) => clock.ToOrchestratorUs(nodeUs) - runStartUs;
                 var first = byNode.First().Phases;
                 if (first.PrepareReceivedUs > 0)
                     events.Add(new TimelineEvent(At(first.PrepareReceivedUs), byNode.Key, loop.Loop, null, "received", nameof(PrepareLoop), TimelineRecorder.Orchestrator, byNode.Key));

@@ -28,8 +28,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     }
 
     private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock, string? RealTimeUnavailable);
-    private sealed record ClockMeasured((long OffsetUs, long UncertaintyUs) Clock);
-    private sealed class LoopReported { public static readonly LoopReported Instance = new(); }
+    private sealed record LoopClockMeasured(PrepareLoop Prepare, (long OffsetUs, long UncertaintyUs) Clock);
     private sealed record SetupFailed(string Reason);
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -211,15 +210,19 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     private void Running()
     {
-        Receive<PrepareLoop>(prepare =>
+        // Before each loop, while nothing is timed, the clock offset is measured again: the loop's instants are then
+        // all taken after it, so a clock stepped in between shows in the next loop's measurement, never in this one.
+        Receive<PrepareLoop>(prepare => MeasureClock(_orchestrator, probes: 7)
+            .PipeTo(Self, Self, clock => new LoopClockMeasured(prepare, clock), _ => new LoopClockMeasured(prepare, _clock)));
+        Receive<LoopClockMeasured>(measured =>
         {
+            _clock = measured.Clock;
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(prepare.Loop, prepare.Wait, _workers.Count, _options.NodeId, _clock,
-                ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self),
-                () => self.Tell(LoopReported.Instance));
+            _round = new LoopRound(measured.Prepare.Loop, measured.Prepare.Wait, _workers.Count, _options.NodeId, _clock,
+                ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self));
             _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}; they wait for the release by {ReleaseWait}",
-                _options.NodeId, _workers.Count, prepare.Loop, prepare.Wait);
+                _options.NodeId, _workers.Count, measured.Prepare.Loop, measured.Prepare.Wait);
             foreach (var worker in _workers) worker.Enqueue(_round);
         });
         Receive<Release>(release =>
@@ -235,10 +238,6 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _round.Gate.OpenAt(releaseAtUs);
             _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, releaseAtUs - _round.ReleaseReceivedUs);
         });
-        // Between loops, while nothing is timed, the clock offset is measured again.
-        Receive<LoopReported>(_ => MeasureClock(_orchestrator, probes: 3)
-            .PipeTo(Self, Self, clock => new ClockMeasured(clock), _ => new ClockMeasured(_clock)));
-        Receive<ClockMeasured>(measured => _clock = measured.Clock);
         Receive<AbortLoop>(abort =>
         {
             if (_round is null || _round.Loop != abort.Loop) return;

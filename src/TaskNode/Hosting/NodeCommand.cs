@@ -1,31 +1,32 @@
 using System.CommandLine;
 using Akka.Actor;
+using Line = ActorRunner.Messages.NodeCommandLine.Names;
 
 namespace ActorRunner.TaskNode.Hosting;
 
-/// <summary>The task node's command line.</summary>
+/// <summary>The task node's command line: the options <see cref="NodeCommandLine"/> writes, parsed and validated.</summary>
 public static class NodeCommand
 {
-    private static readonly Option<string> Orchestrator = new("--orchestrator")
+    private static readonly Option<string> Orchestrator = new(Line.Orchestrator)
     {
         Description = "Address of the orchestrator, exactly as it bound: akka.tcp://actor-runner@HOST:PORT",
         Required = true,
     };
-    private static readonly Option<string> Token = new("--token") { Description = "The run's token (required when the orchestrator binds beyond loopback)", DefaultValueFactory = _ => "" };
-    private static readonly Option<string> NodeId = new("--node-id") { Description = "This node's id (default: <host>-<pid>)" };
-    private static readonly Option<string> RunId = new("--run-id") { Description = "The run to join (default: whichever run the orchestrator is running)", DefaultValueFactory = _ => "" };
-    private static readonly Option<string> Hostname = new("--hostname") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
-    private static readonly Option<string> PublicHostname = new("--public-hostname") { Description = "Address the orchestrator reaches this node at (default: --hostname)" };
-    private static readonly Option<string> JoinTimeout = new("--join-timeout") { Description = "How long to keep trying to join", DefaultValueFactory = _ => "30s" };
-    private static readonly Option<string> LogFile = new("--log-file") { Description = "Write a CLEF log here" };
-    private static readonly Option<string> LogLevel = new("--log-level") { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
-    private static readonly Option<string> Db = new("--db") { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
-    private static readonly Option<string> LockFile = new("--lock-file") { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
-    private static readonly Option<string> ScenarioAssembly = new("--scenario-assembly") { Description = "This machine's path of the run's scenario assembly, for a scenario of your own (default: the orchestrator's path)" };
-    private static readonly Option<string> TlsCert = new("--tls-cert") { Description = "TLS: this node's certificate (PEM); with --tls-key and --tls-ca" };
-    private static readonly Option<string> TlsKey = new("--tls-key") { Description = "TLS: the certificate's private key (PEM)" };
-    private static readonly Option<string> TlsCa = new("--tls-ca") { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
-    private static readonly Option<bool> WatchStdin = new("--watch-stdin") { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
+    private static readonly Option<string> Token = new(Line.Token) { Description = "The run's token (required when the orchestrator binds beyond loopback)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string> NodeId = new(Line.NodeId) { Description = "This node's id (default: <host>-<pid>)" };
+    private static readonly Option<string> RunId = new(Line.RunId) { Description = "The run to join (default: whichever run the orchestrator is running)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string> Hostname = new(Line.Hostname) { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<string> PublicHostname = new(Line.PublicHostname) { Description = "Address the orchestrator reaches this node at (default: --hostname)" };
+    private static readonly Option<string> JoinTimeout = new(Line.JoinTimeout) { Description = "How long to keep trying to join", DefaultValueFactory = _ => "30s" };
+    private static readonly Option<string> LogFile = new(Line.LogFile) { Description = "Write a CLEF log here (- : to standard output)" };
+    private static readonly Option<string> LogLevel = new(Line.LogLevel) { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
+    private static readonly Option<string> Db = new(Line.Db) { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
+    private static readonly Option<string> LockFile = new(Line.LockFile) { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
+    private static readonly Option<string> ScenarioAssembly = new(Line.ScenarioAssembly) { Description = "This machine's path of the run's scenario assembly, for a scenario of your own (default: the orchestrator's path)" };
+    private static readonly Option<string> TlsCert = new(Line.TlsCert) { Description = "TLS: this node's certificate (PEM); with --tls-key and --tls-ca" };
+    private static readonly Option<string> TlsKey = new(Line.TlsKey) { Description = "TLS: the certificate's private key (PEM)" };
+    private static readonly Option<string> TlsCa = new(Line.TlsCa) { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
+    private static readonly Option<bool> WatchStdin = new(Line.WatchStdin) { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
 
     public static RootCommand Create(Func<NodeOptions, CancellationToken, Task<int>> run)
     {

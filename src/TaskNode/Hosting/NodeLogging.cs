@@ -30,7 +30,9 @@ public static class NodeLogging
                     restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Warning));
-        if (options.LogFile is not null)
+        if (options.LogFile == Messages.NodeCommandLine.StandardOutput)
+            config = config.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: null);
+        else if (options.LogFile is not null)
             config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,
                 flushToDiskInterval: TimeSpan.FromMilliseconds(500));
         return config.CreateLogger();

@@ -4,15 +4,14 @@ namespace ActorRunner.TaskNode.Tasks;
 
 /// <summary>One loop on one node: the gate its tasks park at, the node's instants, and the count of tasks to go.</summary>
 public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string nodeId, (long OffsetUs, long UncertaintyUs) clock,
-    Action<TasksReady> allParked, Action<TaskReport> report, Action allReported)
+    Action<TasksReady> allParked, Action<TaskReport> report)
 {
     private int _toPark = tasks;
-    private int _toReport = tasks;
 
     public int Loop { get; } = loop;
     public ReleaseGate Gate { get; } = new(loop, wait);
 
-    /// <summary>When the node got PrepareLoop (µs, node clock).</summary>
+    /// <summary>When the node began the loop: PrepareLoop, once its clock was measured (µs, node clock).</summary>
     public long PrepareReceivedUs { get; } = WireClock.NowUs();
 
     /// <summary>When the node got Release (µs, node clock), 0 before.</summary>
@@ -37,6 +36,5 @@ public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string node
                 GateOpenedUs = Gate.OpenedUs,
             },
         });
-        if (Interlocked.Decrement(ref _toReport) == 0) allReported();
     }
 }

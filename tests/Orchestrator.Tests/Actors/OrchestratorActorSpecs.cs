@@ -356,6 +356,54 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(2, _observer.Count("NodeJoined"));
     }
 
+    [Fact]
+    public async Task A_node_clock_that_jumps_between_loops_is_named_and_its_next_loop_is_moved_by_the_new_offset()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 2 });
+        Join(orchestrator, _node1, "node-1");
+        Join(orchestrator, _node2, "node-2");
+        // node-2's clock runs 300 ms behind the orchestrator's (offset +300 ms, +/- 0.2 ms).
+        _node1.Send(orchestrator, new NodeReady("node-1", 2, 0, 100));
+        _node2.Send(orchestrator, new NodeReady("node-2", 2, 300_000, 200));
+        var now = WireClock.NowUs();
+        for (var loop = 1; loop <= 2; loop++)
+        {
+            foreach (var node in new[] { _node1, _node2 }) Assert.Equal(loop, node.ExpectMsg<PrepareLoop>(Wait).Loop);
+            // Before loop 2, node-2's clock was stepped 1 s forward: its offset is now -700 ms.
+            var offset2 = loop == 1 ? 300_000 : -700_000;
+            _node1.Send(orchestrator, new TasksReady(loop, "node-1", now, 0, 100));
+            _node2.Send(orchestrator, new TasksReady(loop, "node-2", now, offset2, 200));
+            _node1.ExpectMsg<Release>(Wait);
+            _node2.ExpectMsg<Release>(Wait);
+            _state.Counter = 4;
+            // Every task truly resumes at the same instant T, 100 µs apart in turn on the lock; node-2 writes its
+            // instants in its own clock (T - offset).
+            var t = now + loop * 1_000_000L;
+            for (var i = 0; i < 4; i++)
+            {
+                var (node, id, offset) = i < 2 ? (_node1, "node-1", 0L) : (_node2, "node-2", (long)offset2);
+                var at = t - offset;
+                node.Send(orchestrator, new TaskReport(loop, $"task-{i + 1}", id, TaskOutcome.Committed, i, i + 1,
+                    new TaskPhases(at - 500, at, at, at + 100 * i, at + 100 * i + 10, at + 100 * i + 20, at + 100 * i + 100), null));
+            }
+        }
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        var step = Assert.Single(outcome.Steps);
+        Assert.Equal(("node-2", 2, 1000.0), (step.Node, step.Loop, step.StepMs));
+        Assert.InRange(step.UncertaintyMs, 0.4, 0.5); // both measurements' 0.2 ms, and the drift since the first
+        Assert.Equal(1, _observer.Count("ClockStepped"));
+        Assert.All(outcome.Loops, loop =>
+        {
+            Assert.Equal(0, loop.Timings.ReleaseSpreadMs.Max, 9);
+            Assert.Equal(0, loop.Timings.FirstResumeSpreadMs, 9);
+            Assert.Equal(4 / 400e-6, loop.Timings.CriticalSectionsPerSecond, 6);
+        });
+        Assert.Equal(-700_000, outcome.Loops[1].ClockOf("node-2").OffsetUs);
+    }
+
     /// <summary>Starts no process: records what it was asked to start and reports every node gone when told to stop.</summary>
     private sealed class FakeLauncher : ReceiveActor
     {
@@ -414,6 +462,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         public void NodeJoined(string nodeId, double joinMs, int ready, int expected) => Record(nameof(NodeJoined));
         public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress) => Record(nameof(LoopDone));
         public void TaskReported(int loop, int reported, int expected) => Record(nameof(TaskReported));
+        public void ClockStepped(Orchestrator.Reporting.ClockStep step) => Record(nameof(ClockStepped));
         public void Aborting(string reason) => Record(nameof(Aborting));
     }
 }
