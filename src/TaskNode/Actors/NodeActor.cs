@@ -208,11 +208,15 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         CommonHandlers();
     }
 
+    /// <summary>Clock probes before each loop (the first measurement, at set-up, takes seven).</summary>
+    private const int LoopProbes = 3;
+
     private void Running()
     {
         // Before each loop, while nothing is timed, the clock offset is measured again: the loop's instants are then
         // all taken after it, so a clock stepped in between shows in the next loop's measurement, never in this one.
-        Receive<PrepareLoop>(prepare => MeasureClock(_orchestrator, probes: 7)
+        // Three round trips, not the seven of the first measurement: they lie on every loop's path.
+        Receive<PrepareLoop>(prepare => MeasureClock(_orchestrator, probes: LoopProbes)
             .PipeTo(Self, Self, clock => new LoopClockMeasured(prepare, clock), _ => new LoopClockMeasured(prepare, _clock)));
         Receive<LoopClockMeasured>(measured =>
         {
