@@ -329,12 +329,14 @@ class Bench:
     def ref_bench(self, label, mode, n=100, release=0.1, reps=1):
         """bench.py: one JSON line per repetition (the reference program with timestamps)."""
         folder = Path(tempfile.mkdtemp(prefix="refb-", dir=self.tmp))
-        argv = [PYTHON, self.reference / "bench.py", "--n", n, "--release", release, "--mode", mode, "--reps", reps]
+        # Its lines go to a file: the output's tail would hold only the last few of many repetitions.
+        out = folder / "results.jsonl"
+        argv = [PYTHON, self.reference / "bench.py", "--n", n, "--release", release, "--mode", mode, "--reps", reps, "--out", out]
         record = self.run(label, argv, folder, 60 + 30 * reps,
                           shown=f"python3 {self.reference}/bench.py --n {n} --release {release} --mode {mode} --reps {reps}"
                                 "   (in an empty temp folder)")
         lines = []
-        for line in record["stdout_tail"].splitlines():
+        for line in (out.read_text().splitlines() if out.is_file() else []):
             try:
                 lines.append(json.loads(line))
             except ValueError:

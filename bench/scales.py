@@ -22,9 +22,7 @@ import statistics
 import sys
 from pathlib import Path
 
-import tempfile
-
-from run import APPHOST, PYTHON, REPO, Bench, loadavg, machine  # noqa: E402
+from run import APPHOST, REPO, Bench, loadavg, machine  # noqa: E402
 
 
 def pct(xs, q):
@@ -54,17 +52,6 @@ def ours_figures(none_run, file_run, off_run):
     return dict(spread_p50=s.get("releaseSpreadMs", {}).get("p50"), spread_p90=pct(spreads, 0.9), caught=caught,
                 loops_per_s=1000.0 / loop_ms if loop_ms else None,
                 loops_per_s_off=1000.0 / off_ms if off_ms else None, wait="/".join(waits))
-
-
-def ref_run(bench, label, mode, n, release, reps):
-    """bench.py with its JSON lines in a file (the output's tail would hold only the last few)."""
-    out = bench.tmp / f"{label}.jsonl"
-    argv = [PYTHON, bench.reference / "bench.py", "--n", n, "--release", release, "--mode", mode, "--reps", reps, "--out", out]
-    folder = Path(tempfile.mkdtemp(prefix="refb-", dir=bench.tmp))
-    record = bench.run(label, argv, folder, 60 + 30 * reps,
-                       shown=f"python3 {bench.reference}/bench.py --n {n} --release {release} --mode {mode} --reps {reps}")
-    record["results"] = [json.loads(line) for line in out.read_text().splitlines() if line.strip()] if out.is_file() else []
-    return bench.save(record)
 
 
 def ref_figures(none_run, file_run, n):
@@ -132,10 +119,10 @@ def main():
                 # At 100 tasks the unprotected counter can be violated in every loop; expect what a racy loop shows.
                 o_none = bench.ours(f"none-{n}x{L}-r{rep}", ["--lock", "none", "--tasks", str(n), "--loops", L, "--continue-on-failure"],
                                     expect="violated")
-                r_none = ref_run(bench, f"ref-none-{n}x{L}-r{rep}", "none", n, 0.1, args.loops)
+                r_none = bench.ref_bench(f"ref-none-{n}x{L}-r{rep}", "none", n=n, release=0.1, reps=args.loops)
                 o_file = bench.ours(f"file-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L])
                 o_off = bench.ours(f"file-off-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L, "--set", "sqlite.synchronous=off"])
-                r_file = ref_run(bench, f"ref-file-{n}x{L}-r{rep}", "file", n, 0, args.loops)
+                r_file = bench.ref_bench(f"ref-file-{n}x{L}-r{rep}", "file", n=n, release=0, reps=args.loops)
                 rows[n]["ours"].append(ours_figures(o_none, o_file, o_off))
                 rows[n]["ref"].append(ref_figures(r_none, r_file, n))
     except KeyboardInterrupt:
