@@ -6,6 +6,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorRunner.TaskNode.Tests.Capacity;
 
+/// <summary>
+/// Runs alone, after the assembly's other tests: one of its specs lowers this process's descriptor limit, which would
+/// fail whatever else opened a file at that moment, and whatever else opens or closes one would upset its count.
+/// </summary>
+[CollectionDefinition(nameof(SetupDiagnosisSpecs), DisableParallelization = true)]
+public sealed class ProcessLimitsCollection;
+
+[Collection(nameof(SetupDiagnosisSpecs))]
 public sealed class SetupDiagnosisSpecs
 {
     private static readonly MachineLimits Machine = NodeCapacitySpecs.Machine();
@@ -66,7 +74,7 @@ public sealed class SetupDiagnosisSpecs
             worker.Dispose();
         }
 
-        Assert.Contains("its thread could not start: descriptors ran out", line);
+        Assert.True(line.Contains("its thread could not start: descriptors ran out"), line);
         Assert.Contains("RLIMIT_NOFILE", line);
         Assert.DoesNotContain("Exception of type", line);
     }
