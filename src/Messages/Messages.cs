@@ -68,14 +68,26 @@ public enum ReleaseWait
     Spin = 1,
 }
 
-/// <summary>Park every task of the node at the barrier for this loop, to be released the way <paramref name="Wait"/> says.</summary>
-public sealed record PrepareLoop(int Loop, ReleaseWait Wait = ReleaseWait.Wake) : IRunnerMessage;
+/// <summary>
+/// Park every task of the node at the barrier for this loop, to be released the way <paramref name="Wait"/> says.
+/// <paramref name="SentUs"/>: the orchestrator's clock when it sent this; with the node's two instants in
+/// <see cref="TasksReady"/> it is a clock probe that costs the loop nothing.
+/// </summary>
+public sealed record PrepareLoop(int Loop, ReleaseWait Wait = ReleaseWait.Wake, long SentUs = 0) : IRunnerMessage;
 
-/// <summary>Every task of the node is parked at the barrier; with the node's latest clock offset measurement.</summary>
-public sealed record TasksReady(int Loop, string NodeId, long ReadyAtUs, long ClockOffsetUs, long ClockUncertaintyUs) : IRunnerMessage;
+/// <summary>
+/// Every task of the node is parked at the barrier. <paramref name="PrepareReceivedUs"/> (when PrepareLoop arrived)
+/// and <paramref name="ReadyAtUs"/> (when this was sent) are on the node's clock: with PrepareLoop's send and this
+/// message's arrival on the orchestrator's, they measure the node's clock offset (<see cref="WireClock.Exchange"/>).
+/// </summary>
+public sealed record TasksReady(int Loop, string NodeId, long PrepareReceivedUs, long ReadyAtUs) : IRunnerMessage;
 
-/// <summary>Let every parked task go at the agreed instant (microseconds since the Unix epoch).</summary>
-public sealed record Release(int Loop, long ReleaseAtUs) : IRunnerMessage;
+/// <summary>
+/// Let every parked task go at the agreed instant (microseconds since the Unix epoch): <paramref name="ReleaseAtUs"/>
+/// on the orchestrator's clock, <paramref name="NodeReleaseAtUs"/> the same instant on the receiving node's clock
+/// (converted by the orchestrator, which holds every node's measured offset).
+/// </summary>
+public sealed record Release(int Loop, long ReleaseAtUs, long NodeReleaseAtUs) : IRunnerMessage;
 
 /// <summary>The loop is called off: tasks not yet released skip it and report so; released ones finish.</summary>
 public sealed record AbortLoop(int Loop, string Reason) : IRunnerMessage;

@@ -6,7 +6,7 @@ public static class WireClock
     public static long NowUs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>
-    /// The offset (orchestrator minus node, µs) both sides apply: the measured one when it exceeds its own
+    /// The offset (orchestrator minus node, µs) applied to a node's instants: the measured one when it exceeds its own
     /// uncertainty, else zero (nodes on the orchestrator's machine share its clock; applying noise would only
     /// spread the release).
     /// </summary>
@@ -18,5 +18,18 @@ public static class WireClock
         var best = probes.MinBy(p => p.ReceivedUs - p.SentUs);
         var roundTrip = best.ReceivedUs - best.SentUs;
         return (best.RemoteUs - (best.SentUs + best.ReceivedUs) / 2, (roundTrip + 1) / 2);
+    }
+
+    /// <summary>
+    /// The offset (orchestrator minus node) and its uncertainty from one exchange: the orchestrator sent a message at
+    /// <paramref name="orchestratorSentUs"/>, the node had it at <paramref name="nodeReceivedUs"/> and answered at
+    /// <paramref name="nodeSentUs"/>, and the answer arrived at <paramref name="orchestratorReceivedUs"/>. The
+    /// uncertainty is half the time on the wire (the round trip less the node's own time in between).
+    /// </summary>
+    public static (long OffsetUs, long UncertaintyUs) Exchange(long orchestratorSentUs, long nodeReceivedUs, long nodeSentUs, long orchestratorReceivedUs)
+    {
+        var onTheWire = Math.Max(0, orchestratorReceivedUs - orchestratorSentUs - Math.Max(0, nodeSentUs - nodeReceivedUs));
+        var offset = (orchestratorSentUs - nodeReceivedUs + (orchestratorReceivedUs - nodeSentUs)) / 2;
+        return (offset, (onTheWire + 1) / 2);
     }
 }

@@ -54,6 +54,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         public int Cores { get; set; }
         public string Machine { get; set; } = "";
         public ReleaseWait ReleaseWait { get; set; }
+        /// <summary>When this loop's PrepareLoop was sent to the node (orchestrator clock): half of a clock probe.</summary>
+        public long PrepareSentUs { get; set; }
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -302,7 +304,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
         foreach (var node in LiveNodes)
         {
-            var prepare = new PrepareLoop(loop, node.ReleaseWait);
+            node.PrepareSentUs = WireClock.NowUs();
+            var prepare = new PrepareLoop(loop, node.ReleaseWait, node.PrepareSentUs);
             node.Ref!.Tell(prepare);
             _timeline.Sent(prepare, node.Id, loop);
         }
@@ -316,7 +319,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         {
             if (ready.Loop != _loop) return;
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            if (_nodes.TryGetValue(ready.NodeId, out var entry)) MeasuredClock(entry, new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs));
+            if (_nodes.TryGetValue(ready.NodeId, out var entry))
+            {
+                // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
+                var (offsetUs, uncertaintyUs) = WireClock.Exchange(entry.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, WireClock.NowUs());
+                MeasuredClock(entry, new NodeClock(offsetUs, uncertaintyUs));
+            }
             _readyNodes.Add(ready.NodeId);
             _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
             ReleaseWhenSet();
@@ -378,9 +386,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
         _releaseSentUs = WireClock.NowUs();
         _releaseAtUs = _releaseSentUs + (long)_releaseIn.TotalMicroseconds;
-        var release = new Release(_loop, _releaseAtUs);
         foreach (var node in LiveNodes)
         {
+            // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
+            var release = new Release(_loop, _releaseAtUs, ClockOf(node.Id).ToNodeUs(_releaseAtUs));
             node.Ref!.Tell(release);
             _timeline.Sent(release, node.Id, _loop);
         }

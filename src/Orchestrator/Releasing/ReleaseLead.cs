@@ -4,9 +4,12 @@ namespace ActorRunner.Orchestrator.Releasing;
 
 /// <summary>
 /// How far ahead of the agreed instant the Release is sent. Fixed when <c>release-lead</c> gives a duration;
-/// otherwise derived from what the last loops measured: the slowest delivery of a Release to a node (sent by the
-/// orchestrator to received by the node, on the orchestrator's clock), twice over, plus the stretch a node spins
-/// before the instant and a margin for waking its threads. The first loop, with nothing measured yet, uses
+/// otherwise derived from what the last loops measured: each loop's slowest delivery of its Release to a node (sent by
+/// the orchestrator to received by the node, on the orchestrator's clock); the 90th percentile of the last
+/// <see cref="Window"/> of those, twice over, plus the stretch a node spins before the instant and a margin for waking
+/// its threads. A single stall (a pause of one process) does not lengthen the next loops; stalls that recur do.
+/// (A Release that arrives inside the spin stretch still opens the gate on time: its tasks are woken at once and
+/// spin for what is left.) The first loop, with nothing measured yet, uses
 /// <see cref="First"/>. A Release that arrived late makes its delivery the slowest, so the next loops' lead grows.
 /// </summary>
 public sealed class ReleaseLead(TimeSpan? fixedLead)
@@ -18,10 +21,13 @@ public sealed class ReleaseLead(TimeSpan? fixedLead)
     public static readonly TimeSpan Longest = TimeSpan.FromSeconds(1);
 
     /// <summary>Time for a node to wake its threads once the Release is in, beyond the spin stretch.</summary>
-    public static readonly TimeSpan WakeMargin = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan WakeMargin = TimeSpan.FromMilliseconds(0.5);
+
+    /// <summary>The recent deliveries' percentile the lead allows for, and how many times over.</summary>
+    public const double DeliveryPercentile = 0.9, DeliveryFactor = 2;
 
     /// <summary>How many loops' slowest deliveries are remembered.</summary>
-    public const int Window = 16;
+    public const int Window = 32;
 
     private static readonly TimeSpan Shortest = TimeSpan.FromMicroseconds(Protocol.ReleaseSpinStretchUs) + WakeMargin;
 
@@ -34,7 +40,9 @@ public sealed class ReleaseLead(TimeSpan? fixedLead)
         {
             if (fixedLead is { } lead) return lead;
             if (_slowestDeliveryUs.Count == 0) return First;
-            var derived = Shortest + TimeSpan.FromMicroseconds(2 * _slowestDeliveryUs.Max());
+            var sorted = _slowestDeliveryUs.Order().ToList();
+            var percentile = sorted[(int)Math.Ceiling(DeliveryPercentile * sorted.Count) - 1];
+            var derived = Shortest + TimeSpan.FromMicroseconds(DeliveryFactor * percentile);
             return derived > Longest ? Longest : derived;
         }
     }

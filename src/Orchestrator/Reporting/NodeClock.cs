@@ -18,6 +18,9 @@ public readonly record struct NodeClock(long OffsetUs, long UncertaintyUs)
     /// <summary>A node instant in the orchestrator's clock; 0 (a phase not reached) stays 0.</summary>
     public long ToOrchestratorUs(long nodeUs) => nodeUs == 0 ? 0 : nodeUs + AppliedOffsetUs;
 
+    /// <summary>An orchestrator instant on the node's clock: what the node is told to wait for.</summary>
+    public long ToNodeUs(long orchestratorUs) => orchestratorUs - AppliedOffsetUs;
+
     /// <summary>Every instant of a task's report in the orchestrator's clock.</summary>
     public TaskReport ToOrchestrator(TaskReport report)
     {

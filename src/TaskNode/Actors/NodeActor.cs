@@ -28,7 +28,6 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     }
 
     private sealed record SetupDone(IReadOnlyList<TaskWorker> Workers, (long OffsetUs, long UncertaintyUs) Clock, string? RealTimeUnavailable);
-    private sealed record LoopClockMeasured(PrepareLoop Prepare, (long OffsetUs, long UncertaintyUs) Clock);
     private sealed record SetupFailed(string Reason);
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -44,7 +43,6 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private IActorRef _orchestrator = ActorRefs.Nobody;
     private IReadOnlyList<TaskWorker> _workers = [];
     private LoopRound? _round;
-    private (long OffsetUs, long UncertaintyUs) _clock;
 
     public NodeActor(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
     {
@@ -188,13 +186,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<SetupDone>(done =>
         {
             _workers = done.Workers;
-            _clock = done.Clock;
+            var clock = done.Clock;
             if (done.RealTimeUnavailable is { } why)
                 _log.Warning("Node {Node} cannot give its tasks real-time priority ({Reason}): tasks that spin for the release run at normal priority",
                     _options.NodeId, why);
             _log.Info("Node {Node} clock offset from the orchestrator: {ClockOffsetUs} us +/- {ClockUncertaintyUs} us",
-                _options.NodeId, _clock.OffsetUs, _clock.UncertaintyUs);
-            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, _clock.OffsetUs, _clock.UncertaintyUs,
+                _options.NodeId, clock.OffsetUs, clock.UncertaintyUs);
+            _orchestrator.Tell(new NodeReady(_options.NodeId, _workers.Count, clock.OffsetUs, clock.UncertaintyUs,
                 Environment.ProcessorCount, MachineIdentity.Current));
             Become(Running);
         });
@@ -208,25 +206,18 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         CommonHandlers();
     }
 
-    /// <summary>Clock probes before each loop (the first measurement, at set-up, takes seven).</summary>
-    private const int LoopProbes = 3;
-
     private void Running()
     {
-        // Before each loop, while nothing is timed, the clock offset is measured again: the loop's instants are then
-        // all taken after it, so a clock stepped in between shows in the next loop's measurement, never in this one.
-        // Three round trips, not the seven of the first measurement: they lie on every loop's path.
-        Receive<PrepareLoop>(prepare => MeasureClock(_orchestrator, probes: LoopProbes)
-            .PipeTo(Self, Self, clock => new LoopClockMeasured(prepare, clock), _ => new LoopClockMeasured(prepare, _clock)));
-        Receive<LoopClockMeasured>(measured =>
+        // The node's clock is measured by the orchestrator on every loop from PrepareLoop and TasksReady (no round
+        // trip of its own on the loop's path); the Release brings the instant already on this node's clock.
+        Receive<PrepareLoop>(prepare =>
         {
-            _clock = measured.Clock;
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(measured.Prepare.Loop, measured.Prepare.Wait, _workers.Count, _options.NodeId, _clock,
+            _round = new LoopRound(prepare.Loop, prepare.Wait, _workers.Count, _options.NodeId,
                 ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self));
             _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}; they wait for the release by {ReleaseWait}",
-                _options.NodeId, _workers.Count, measured.Prepare.Loop, measured.Prepare.Wait);
+                _options.NodeId, _workers.Count, prepare.Loop, prepare.Wait);
             foreach (var worker in _workers) worker.Enqueue(_round);
         });
         Receive<Release>(release =>
@@ -237,10 +228,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                 return;
             }
             _round.ReleaseReceivedUs = WireClock.NowUs();
-            // The agreed instant is in the orchestrator's clock; this node's is off by the measured offset.
-            var releaseAtUs = release.ReleaseAtUs - WireClock.EffectiveOffsetUs(_clock.OffsetUs, _clock.UncertaintyUs);
-            _round.Gate.OpenAt(releaseAtUs);
-            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, releaseAtUs - _round.ReleaseReceivedUs);
+            _round.Gate.OpenAt(release.NodeReleaseAtUs);
+            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, release.NodeReleaseAtUs - _round.ReleaseReceivedUs);
         });
         Receive<AbortLoop>(abort =>
         {

@@ -3,15 +3,14 @@ using ActorRunner.Messages;
 namespace ActorRunner.TaskNode.Tasks;
 
 /// <summary>One loop on one node: the gate its tasks park at, the node's instants, and the count of tasks to go.</summary>
-public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string nodeId, (long OffsetUs, long UncertaintyUs) clock,
-    Action<TasksReady> allParked, Action<TaskReport> report)
+public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string nodeId, Action<TasksReady> allParked, Action<TaskReport> report)
 {
     private int _toPark = tasks;
 
     public int Loop { get; } = loop;
     public ReleaseGate Gate { get; } = new(loop, wait);
 
-    /// <summary>When the node began the loop: PrepareLoop, once its clock was measured (µs, node clock).</summary>
+    /// <summary>When the node began the loop: PrepareLoop arrived (µs, node clock).</summary>
     public long PrepareReceivedUs { get; } = WireClock.NowUs();
 
     /// <summary>When the node got Release (µs, node clock), 0 before.</summary>
@@ -21,7 +20,7 @@ public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string node
     public void Parked()
     {
         if (Interlocked.Decrement(ref _toPark) == 0)
-            allParked(new TasksReady(Loop, nodeId, WireClock.NowUs(), clock.OffsetUs, clock.UncertaintyUs));
+            allParked(new TasksReady(Loop, nodeId, PrepareReceivedUs, WireClock.NowUs()));
     }
 
     /// <summary>Sends a task's report, stamped with the node's instants of the loop.</summary>

@@ -14,13 +14,26 @@ public sealed class ReleaseLeadSpecs
     }
 
     [Fact]
-    public void The_lead_is_twice_the_slowest_recent_delivery_above_the_spin_stretch_and_wake_margin()
+    public void With_few_loops_measured_the_lead_is_twice_the_slowest_delivery_above_the_spin_stretch_and_wake_margin()
     {
         var lead = new ReleaseLead(null);
         lead.Observed(300);
         lead.Observed(800);
         lead.Observed(200);
         Assert.Equal(Floor + TimeSpan.FromMicroseconds(1_600), lead.Next);
+    }
+
+    [Fact]
+    public void One_stall_among_the_recent_loops_does_not_lengthen_the_lead_but_stalls_that_recur_do()
+    {
+        var lead = new ReleaseLead(null);
+        for (var i = 1; i <= 19; i++) lead.Observed(100 * i);
+        lead.Observed(50_000);
+        // 20 loops: the 90th percentile is the 18th of them in order, 1.8 ms.
+        Assert.Equal(Floor + TimeSpan.FromMicroseconds(3_600), lead.Next);
+        lead.Observed(50_000);
+        lead.Observed(50_000);
+        Assert.Equal(Floor + TimeSpan.FromMicroseconds(100_000), lead.Next);
     }
 
     [Fact]
