@@ -103,6 +103,25 @@ public enum TaskOutcome
     Indeterminate = 2,
 }
 
+/// <summary>Why a task's attempt did not commit: what the runner acts on, whatever the report's text says.</summary>
+public enum TaskFailure
+{
+    /// <summary>Nothing failed: the task committed.</summary>
+    None = 0,
+    /// <summary>Parked, and the gate never opened before the task gave up waiting.</summary>
+    NeverReleased = 1,
+    /// <summary>The loop was called off (<see cref="AbortLoop"/>) before the task's release.</summary>
+    CalledOff = 2,
+    /// <summary>The lock was not acquired within the lock timeout.</summary>
+    LockTimeout = 3,
+    /// <summary>Taking or giving back the lock failed with an error (not a timeout).</summary>
+    LockFailed = 4,
+    /// <summary>The lock was held but no longer guarded what it should, so the task refused to act.</summary>
+    LockCheckFailed = 5,
+    /// <summary>The scenario's critical action threw; the outcome says whether its write may have landed.</summary>
+    ActionFailed = 6,
+}
+
 /// <summary>
 /// Timestamps (microseconds since the Unix epoch, node clock; 0 when the phase was not reached): the task's own
 /// phases, and its node's for the loop (when PrepareLoop and Release arrived, when the gate opened).
@@ -119,7 +138,11 @@ public sealed record TaskPhases(
     long ReleaseReceivedUs = 0,
     long GateOpenedUs = 0);
 
-/// <summary>One task's report for one loop. <paramref name="Observed"/> and <paramref name="Written"/> are -1 when not reached.</summary>
+/// <summary>
+/// One task's report for one loop. <paramref name="Observed"/> and <paramref name="Written"/> are -1 when not reached.
+/// <paramref name="Failure"/> is what went wrong (<see cref="TaskFailure.None"/> for a commit), <paramref name="Error"/>
+/// the same for people: its text is shown, never matched.
+/// </summary>
 public sealed record TaskReport(
     int Loop,
     string TaskId,
@@ -128,6 +151,7 @@ public sealed record TaskReport(
     long Observed,
     long Written,
     TaskPhases Phases,
+    TaskFailure Failure,
     string? Error) : IRunnerMessage;
 
 // ---- the orchestrator lock (lock mode "orchestrator") ---------------------------------------

@@ -479,23 +479,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
     }
 
-    /// <summary>
-    /// When tasks gave up on the lock, the task that held it longer than the lock timeout (a paused or slow
-    /// holder), named from the reports.
-    /// </summary>
-    private string? LongHolder()
-    {
-        var gaveUp = _reports.Values.Count(r => r.Outcome == TaskOutcome.Failed && r.Error?.StartsWith("lock not acquired", StringComparison.Ordinal) == true);
-        if (gaveUp == 0) return null;
-        var longest = _reports.Values.Where(r => r.Phases.LockAcquiredUs > 0 && r.Phases.LockReleasedUs > 0)
-            .MaxBy(r => r.Phases.LockReleasedUs - r.Phases.LockAcquiredUs);
-        if (longest is null) return $"{gaveUp} tasks gave up on the lock; its holder never reported (see the silent or lost nodes)";
-        var heldMs = (longest.Phases.LockReleasedUs - longest.Phases.LockAcquiredUs) / 1000.0;
-        return heldMs < _settings.LockTimeout.TotalMilliseconds
-            ? null
-            : $"{gaveUp} tasks gave up on the lock while task {longest.TaskId} on {longest.NodeId} held it for {heldMs / 1000:0.###} s (longer than the lock timeout)";
-    }
-
     /// <summary>Nodes lost or silent in this loop, which may hold the store: named when reading it fails.</summary>
     private string SuspectNodes()
     {
@@ -516,7 +499,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleJudged(LoopJudged read)
     {
         var verification = read.Verification;
-        if (LongHolder() is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
+        if (LongHolder.Finding(_reports.Values, _settings.LockTimeout) is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         // Nodes that never said they were ready this loop keep their last measured clock.
         var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
         var lateNodes = MeasureReleaseDelivery();

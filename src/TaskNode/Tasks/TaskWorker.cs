@@ -96,7 +96,7 @@ public sealed class TaskWorker : IDisposable
             _lock.CheckHeld();
             _lock.Release(0);
         }
-        _ = Failed(0, phases with { LockAcquiredUs = WireClock.NowUs() }, "warm-up");
+        _ = Failed(0, phases with { LockAcquiredUs = WireClock.NowUs() }, TaskFailure.LockTimeout, "warm-up");
     }
 
     public void Enqueue(LoopRound round) => _rounds.Add(round);
@@ -137,13 +137,13 @@ public sealed class TaskWorker : IDisposable
         round.Parked();
         if (!round.Gate.Wait(LongestPark, _stopping))
         {
-            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), "never released"));
+            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), TaskFailure.NeverReleased, "never released"));
             return;
         }
 
         if (round.Gate.IsAborted)
         {
-            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), $"loop called off before its release: {round.Gate.AbortReason}"));
+            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), TaskFailure.CalledOff, $"loop called off before its release: {round.Gate.AbortReason}"));
             return;
         }
 
@@ -152,7 +152,7 @@ public sealed class TaskWorker : IDisposable
         var phases = new TaskPhases(parkedUs, releasedUs, releasedUs, 0, 0, 0, 0);
         try
         {
-            var timeoutReport = Failed(round.Loop, phases, $"lock not acquired within {_lockTimeout.TotalSeconds:0.###} s");
+            var timeoutReport = Failed(round.Loop, phases, TaskFailure.LockTimeout, $"lock not acquired within {_lockTimeout.TotalSeconds:0.###} s");
             if (_lock.Acquire(round.Loop, _lockTimeout, () => round.Report(timeoutReport)) == LockResult.TimedOut)
             {
                 _log.LogWarning("Task {Task} of node {Node} gave up waiting for the lock in loop {Loop} after {TimeoutMs} ms",
@@ -167,7 +167,7 @@ public sealed class TaskWorker : IDisposable
         catch (Exception e)
         {
             _log.LogError(e, "Task {Task} of node {Node} failed in loop {Loop}", _taskId, _nodeId, round.Loop);
-            round.Report(Failed(round.Loop, phases, e.Message));
+            round.Report(Failed(round.Loop, phases, TaskFailure.LockFailed, e.Message));
         }
     }
 
@@ -175,6 +175,7 @@ public sealed class TaskWorker : IDisposable
     {
         var loop = context.Loop;
         var outcome = TaskOutcome.Failed;
+        var failure = TaskFailure.None;
         long observed = -1, written = -1;
         string? error = null;
         try
@@ -182,6 +183,7 @@ public sealed class TaskWorker : IDisposable
             error = _lock.CheckHeld();
             if (error is not null)
             {
+                failure = TaskFailure.LockCheckFailed;
                 _log.LogError("Task {Task} of node {Node} refused to act in loop {Loop}: {Problem}", _taskId, _nodeId, loop, error);
             }
             else
@@ -203,7 +205,7 @@ public sealed class TaskWorker : IDisposable
             // Only a scenario that says its write cannot have landed is a plain failure; anything else is unknown.
             var mayHaveCommitted = e is not ScenarioException { MayHaveCommitted: false };
             _log.LogWarning("Task {Task} of node {Node} failed its critical action in loop {Loop}: {Error}", _taskId, _nodeId, loop, e.Message);
-            (outcome, error) = (mayHaveCommitted ? TaskOutcome.Indeterminate : TaskOutcome.Failed, e.Message);
+            (outcome, failure, error) = (mayHaveCommitted ? TaskOutcome.Indeterminate : TaskOutcome.Failed, TaskFailure.ActionFailed, e.Message);
         }
         finally
         {
@@ -212,7 +214,7 @@ public sealed class TaskWorker : IDisposable
             phases = phases with { LockReleasedUs = WireClock.NowUs() };
             _lock.Release(loop);
         }
-        return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, error);
+        return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, failure, error);
     }
 
     /// <summary>
@@ -229,8 +231,8 @@ public sealed class TaskWorker : IDisposable
             r.TaskId, r.NodeId, r.Loop, r.Outcome, p.ReleasedUs, p.LockRequestedUs, p.LockAcquiredUs, r.Observed, r.Written, p.WrittenUs, p.LockReleasedUs);
     }
 
-    private TaskReport Failed(int loop, TaskPhases phases, string error) =>
-        new(loop, _taskId, _nodeId, TaskOutcome.Failed, -1, -1, phases, error);
+    private TaskReport Failed(int loop, TaskPhases phases, TaskFailure failure, string error) =>
+        new(loop, _taskId, _nodeId, TaskOutcome.Failed, -1, -1, phases, failure, error);
 
     public void Dispose()
     {

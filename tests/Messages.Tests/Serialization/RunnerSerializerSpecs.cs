@@ -38,7 +38,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
         [typeof(TasksReady)] = new TasksReady(7, "node-2", 1_700_000_000_000_002, 1_700_000_000_000_003),
         [typeof(Release)] = new Release(7, 1_700_000_000_000_004, 1_699_999_999_999_004),
         [typeof(TaskReport)] = new TaskReport(7, "task-042", "node-2", TaskOutcome.Indeterminate, 41, 42,
-            new TaskPhases(11, 12, 13, 14, 15, 16, 17, 18, 19, 20), "disk I/O error"),
+            new TaskPhases(11, 12, 13, 14, 15, 16, 17, 18, 19, 20), TaskFailure.ActionFailed, "disk I/O error"),
         [typeof(AbortLoop)] = new AbortLoop(7, "node-3 exited with code 137"),
         [typeof(ClockProbe)] = new ClockProbe(1_700_000_000_000_005),
         [typeof(ClockProbeReply)] = new ClockProbeReply(1_700_000_000_000_005, 1_700_000_000_000_006),
@@ -100,7 +100,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
     [Fact]
     public void A_report_without_an_error_keeps_the_null()
     {
-        var report = new TaskReport(1, "task-1", "node-1", TaskOutcome.Committed, 0, 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), null);
+        var report = new TaskReport(1, "task-1", "node-1", TaskOutcome.Committed, 0, 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), TaskFailure.None, null);
 
         var back = (TaskReport)_serializer.FromBinary(_serializer.ToBinary(report), _serializer.Manifest(report));
 

@@ -106,7 +106,7 @@ public sealed class OrchestratorActorSpecs : TestKit
     {
         var now = WireClock.NowUs();
         node.Send(orchestrator, new TaskReport(1, taskId, nodeId, TaskOutcome.Committed, observed, observed + 1,
-            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
     }
 
     /// <summary>All four tasks of loop 1 commit, having read these values (task-1 and task-2 on node-1, the rest on node-2).</summary>
@@ -236,10 +236,10 @@ public sealed class OrchestratorActorSpecs : TestKit
         _node2.ExpectMsg<Release>(Wait);
         var now = WireClock.NowUs();
         _node1.Send(orchestrator, new TaskReport(1, "task-1", "node-1", TaskOutcome.Committed, 7, 8,
-            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+            new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
         foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 3L), (_node1, "node-1", "task-2", 2L), (_node2, "node-2", "task-3", 1L), (_node2, "node-2", "task-4", 0L) })
             node.Send(orchestrator, new TaskReport(2, task, id, TaskOutcome.Committed, observed, observed + 1,
-                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
 
         var outcome = await Outcome();
 
@@ -394,7 +394,7 @@ public sealed class OrchestratorActorSpecs : TestKit
                 var (node, id, offset) = i < 2 ? (_node1, "node-1", 0L) : (_node2, "node-2", (long)offset2);
                 var at = t - offset;
                 node.Send(orchestrator, new TaskReport(loop, $"task-{i + 1}", id, TaskOutcome.Committed, i, i + 1,
-                    new TaskPhases(at - 500, at, at, at + 100 * i, at + 100 * i + 10, at + 100 * i + 20, at + 100 * i + 100), null));
+                    new TaskPhases(at - 500, at, at, at + 100 * i, at + 100 * i + 10, at + 100 * i + 20, at + 100 * i + 100), TaskFailure.None, null));
             }
         }
 

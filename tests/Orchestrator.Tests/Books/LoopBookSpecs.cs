@@ -16,7 +16,7 @@ public sealed class LoopBookSpecs
             new Dictionary<string, long>());
         var timings = new LoopTimings(new Percentiles(spreadMs / 2, spreadMs, spreadMs), Percentiles.Empty, Percentiles.Empty, Percentiles.Empty,
             spreadMs / 10, 500);
-        var report = new TaskReport(number, "task-1", "node-1", TaskOutcome.Committed, 0, 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), null);
+        var report = new TaskReport(number, "task-1", "node-1", TaskOutcome.Committed, 0, 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), TaskFailure.None, null);
         return new LoopRecord(number, 0, verification, timings, 30, 0, [report]);
     }
 

@@ -9,7 +9,12 @@ public sealed class LoopTimingsSpecs
     private const long T0 = 1_700_000_000_000_000;
 
     private static TaskReport Report(string task, TaskOutcome outcome, long released, long requested, long acquired, long lockReleased) =>
-        new(1, task, "node-1", outcome, 0, 1, new TaskPhases(T0 - 1000, released, requested, acquired, 0, 0, lockReleased), null);
+        new(1, task, "node-1", outcome, 0, 1, new TaskPhases(T0 - 1000, released, requested, acquired, 0, 0, lockReleased), outcome switch
+        {
+            TaskOutcome.Committed => TaskFailure.None,
+            TaskOutcome.Indeterminate => TaskFailure.ActionFailed,
+            _ => TaskFailure.LockTimeout,
+        }, null);
 
     /// <summary>Three tasks that took the lock one after another, each holding it 500 µs.</summary>
     private static List<TaskReport> ThreeInTurn() =>

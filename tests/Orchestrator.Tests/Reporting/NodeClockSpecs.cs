@@ -29,7 +29,7 @@ public sealed class NodeClockSpecs
         var shift = -Clocks[node].OffsetUs;
         return new TaskReport(1, task, node, TaskOutcome.Committed, 0, 1,
             new TaskPhases(T - 1000 + shift, releasedUs + shift, releasedUs + shift, acquiredUs + shift, acquiredUs + 10 + shift,
-                acquiredUs + 20 + shift, acquiredUs + 100 + shift, T - 2000 + shift, T - 900 + shift, releasedUs + shift), null);
+                acquiredUs + 20 + shift, acquiredUs + 100 + shift, T - 2000 + shift, T - 900 + shift, releasedUs + shift), TaskFailure.None, null);
     }
 
     /// <summary>a-1 at T, b-1 at T+200, a-2 at T+400, b-2 at T+600; lock held in that order, back to back.</summary>
@@ -74,7 +74,7 @@ public sealed class NodeClockSpecs
         Assert.Equal(T, close.ToOrchestratorUs(T));
         Assert.Equal(T + 300_000, Behind.ToOrchestratorUs(T));
         Assert.Equal(0, Behind.ToOrchestratorUs(0));
-        var moved = Behind.ToOrchestrator(new TaskReport(1, "t", "node-b", TaskOutcome.Failed, -1, -1, new TaskPhases(T, 0, 0, 0, 0, 0, 0), "x"));
+        var moved = Behind.ToOrchestrator(new TaskReport(1, "t", "node-b", TaskOutcome.Failed, -1, -1, new TaskPhases(T, 0, 0, 0, 0, 0, 0), TaskFailure.LockTimeout, "x"));
         Assert.Equal(new TaskPhases(T + 300_000, 0, 0, 0, 0, 0, 0), moved.Phases);
     }
 

@@ -26,7 +26,7 @@ public sealed class OneClockSpecs
         long N(long us) => us - clock.OffsetUs;
         return new TaskReport(1, task, node, TaskOutcome.Committed, task == "task-1" ? 0 : 1, task == "task-1" ? 1 : 2,
             new TaskPhases(N(T - 5000), N(releasedUs), N(releasedUs), N(acquiredUs), N(acquiredUs + 10), N(acquiredUs + 20), N(acquiredUs + 100),
-                N(T - 6000), N(T - 3000), N(releasedUs)), null);
+                N(T - 6000), N(T - 3000), N(releasedUs)), TaskFailure.None, null);
     }
 
     private static RunOutcome Outcome()

@@ -10,10 +10,10 @@ public sealed class LoopVerifierSpecs
     private static readonly TaskPhases NoPhases = new(0, 0, 0, 0, 0, 0, 0);
 
     private static TaskReport Committed(string task, long observed, string node = "node-1") =>
-        new(1, task, node, TaskOutcome.Committed, observed, observed + 1, NoPhases, null);
+        new(1, task, node, TaskOutcome.Committed, observed, observed + 1, NoPhases, TaskFailure.None, null);
 
     private static TaskReport Failed(string task, string error, string node = "node-1") =>
-        new(1, task, node, TaskOutcome.Failed, -1, -1, NoPhases, error);
+        new(1, task, node, TaskOutcome.Failed, -1, -1, NoPhases, TaskFailure.ActionFailed, error);
 
     /// <summary>The SQLite counter's judgement and the runner's half, as a loop of the sqlite-counter scenario is verified.</summary>
     private static LoopVerification Verify(int expected, IReadOnlyCollection<TaskReport> reports, IReadOnlyCollection<TaskError> missing,
@@ -189,7 +189,7 @@ public sealed class LoopVerifierSpecs
     public void A_task_that_wrote_something_other_than_its_read_plus_one_is_violated()
     {
         var reports = Serialized(2);
-        reports.Add(new TaskReport(1, "task-03", "node-1", TaskOutcome.Committed, 2, 7, NoPhases, null));
+        reports.Add(new TaskReport(1, "task-03", "node-1", TaskOutcome.Committed, 2, 7, NoPhases, TaskFailure.None, null));
 
         var result = Verify(3, reports, [], counter: 3);
 
