@@ -12,15 +12,16 @@ public sealed record RegisterNode(
     int ProtocolVersion) : IRunnerMessage;
 
 /// <summary>
-/// What a node needs to host its tasks: the lock, the scenario (a built-in name or "Namespace.Type, Assembly", its
+/// What a node needs to host its tasks: the lock (<paramref name="Lock"/> the runner takes, <paramref name="LockMode"/>
+/// the mode's name as the scenario sees it), the scenario (a built-in name or "Namespace.Type, Assembly", its
 /// assembly's path on the orchestrator's machine, its settings section and values), and its tasks, whose indexes
 /// among all the run's tasks start at <paramref name="FirstTaskIndex"/>.
 /// </summary>
 public sealed record NodeAccepted(
     string RunId,
     string NodeId,
+    RunnerLock Lock,
     string LockMode,
-    bool LockAppliedByScenario,
     string LockFile,
     string DbPath,
     long LockTimeoutMs,

@@ -210,7 +210,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
-        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.LockModeName, _settings.LockAppliedByScenario, _run.LockFile, _run.DbPath,
+        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,
             (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds,
             _settings.Scenario, _settings.ScenarioAssembly, _settings.ScenarioSection, _settings.ScenarioSettings,
             _settings.Tasks, _settings.Loops, entry.FirstTaskIndex, entry.TaskIds);

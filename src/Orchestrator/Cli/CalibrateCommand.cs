@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Calibration;
 using ActorRunner.Orchestrator.Reporting;
@@ -57,7 +58,7 @@ public static class CalibrateCommand
 
             var values = RunCommand.Values(parse, named);
             values["scenario"] = (Name, RaceWindowScenario.Name);
-            values["lock.mode"] = (Name, "none");
+            values["lock.mode"] = (Name, LockModes.None);
             values["continue-on-failure"] = (Name, true);
             values["loops"] = ("--loops", (int)total);
             values["race-window.ladder"] = ("--ladder", string.Join(",", widths));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ActorRunner.Messages;
 
 namespace ActorRunner.Orchestrator.Configuration;
 
@@ -36,7 +37,7 @@ public static class Preflight
     /// <summary>Warnings that do not stop a run: what a user should know before trusting its result.</summary>
     public static IEnumerable<string> Warnings(RunSettings settings)
     {
-        if (settings.RemoteNodes > 0 && settings.LockMode == LockModes.File)
+        if (settings.RemoteNodes > 0 && settings.Lock == RunnerLock.File)
             yield return "remote nodes with --lock file: the lock file (and the database) must be one file every machine reaches, " +
                          "and flock over NFS is emulated with fcntl locks; --lock orchestrator needs no shared file system";
         if (settings.RemoteNodes > 0 && settings.Db.Length == 0 && settings.Scenario == Scenarios.ScenarioCatalog.Default)

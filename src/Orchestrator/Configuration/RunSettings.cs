@@ -1,14 +1,6 @@
+using ActorRunner.Messages;
+
 namespace ActorRunner.Orchestrator.Configuration;
-
-/// <summary>The lock modes the runner itself applies around every task's critical action, whatever the scenario.</summary>
-public static class LockModes
-{
-    public const string File = "file";
-    public const string None = "none";
-    public const string Orchestrator = "orchestrator";
-
-    public static readonly IReadOnlyList<string> Runner = [File, None, Orchestrator];
-}
 
 /// <summary>Every effective setting of a run, parsed and validated before anything starts.</summary>
 public sealed record RunSettings
@@ -84,9 +76,13 @@ public sealed record RunSettings
     [System.Text.Json.Serialization.JsonIgnore]
     public string LockModeName => LockMode;
 
+    /// <summary>The lock the runner takes around each task's critical action (<see cref="RunnerLock.Scenario"/>: none, the scenario applies the mode).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public RunnerLock Lock => LockModes.Of(LockMode);
+
     /// <summary>Whether the scenario applies the lock mode itself (in its transaction), so the runner takes none.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool LockAppliedByScenario => !LockModes.Runner.Contains(LockMode);
+    public bool LockAppliedByScenario => Lock == RunnerLock.Scenario;
 
     /// <summary>The scenario: a built-in name or "Namespace.Type, Assembly".</summary>
     public required string Scenario { get; init; }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Capacity;
 
@@ -165,7 +166,7 @@ public static class SettingsLoader
         int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
         int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
         var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);
-        var taskCost = TaskCost.For(fileLock: lockMode == LockModes.File, scenario.Scenario.ResourcesPerTask);
+        var taskCost = TaskCost.For(fileLock: LockModes.Of(lockMode) == RunnerLock.File, scenario.Scenario.ResourcesPerTask);
         var layout = NodeLayout.Plan(new LayoutRequest(tasks, nodesAsked, perNodeAsked, remoteNodes, Environment.ProcessorCount),
             NodeCapacity.ForPlannedNodes(machine, taskCost));
 

@@ -170,7 +170,7 @@ public static class RunHost
     /// </summary>
     private static void WarnIfTheLockTimeoutIsShort(RunSettings settings)
     {
-        if (settings.LockMode == LockModes.None) return;
+        if (settings.Lock == RunnerLock.None) return;
         var queue = TimeSpan.FromSeconds(settings.Tasks / 400.0);
         if (queue > settings.LockTimeout)
             Console.Error.WriteLine($"actor-runner: warning: {settings.Tasks} tasks queue for one lock; the last may wait about " +

@@ -120,17 +120,17 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         // Where the shared files are mounted elsewhere on this machine, the node's own paths win.
         accepted = accepted with { DbPath = _options.Db ?? accepted.DbPath, LockFile = _options.LockFile ?? accepted.LockFile };
         var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
-        IActorRef? lockActor = accepted.LockMode == "orchestrator" ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
-        if (accepted.LockMode == "file") FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));
+        IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
+        if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));
 
         var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
         var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,
-            new LockInfo(accepted.LockMode, lockTimeout, accepted.LockAppliedByScenario), accepted.DbPath,
+            new LockInfo(accepted.LockMode, lockTimeout, AppliedByScenario: accepted.Lock == RunnerLock.Scenario), accepted.DbPath,
             new ScenarioSection(accepted.ScenarioSection, accepted.ScenarioSettings));
         scenario.Validate(run);
 
         // Before anything is opened: do this node's tasks fit its limits (descriptors, maps, threads, memory)?
-        var cost = TaskCost.For(fileLock: !accepted.LockAppliedByScenario && accepted.LockMode == "file", scenario.ResourcesPerTask);
+        var cost = TaskCost.For(fileLock: accepted.Lock == RunnerLock.File, scenario.ResourcesPerTask);
         NodeCapacity.CheckShare(_options.NodeId, accepted.TaskIds.Count,
             NodeCapacity.ForThisProcess(MachineLimits.Read(), cost, ProcessUsage.Read()));
 
@@ -141,11 +141,12 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             for (var i = 0; i < accepted.TaskIds.Count; i++)
             {
                 var taskId = accepted.TaskIds[i];
-                ITaskLock taskLock = accepted.LockAppliedByScenario ? new NoTaskLock() : accepted.LockMode switch
+                ITaskLock taskLock = accepted.Lock switch
                 {
-                    "file" => new FileTaskLock(accepted.LockFile),
-                    "orchestrator" => new OrchestratorTaskLock(lockActor!, taskId, _options.NodeId),
-                    _ => new NoTaskLock(),
+                    RunnerLock.File => new FileTaskLock(accepted.LockFile),
+                    RunnerLock.Orchestrator => new OrchestratorTaskLock(lockActor!, taskId, _options.NodeId),
+                    RunnerLock.None or RunnerLock.Scenario => new NoTaskLock(),
+                    _ => throw new InvalidOperationException($"unknown lock {accepted.Lock} (lock mode {accepted.LockMode})"),
                 };
                 var log = new TaskLogger(_loggers.CreateLogger("ActorRunner.Scenario"), taskId);
                 var context = new TaskContext(run, _options.NodeId, taskId, accepted.FirstTaskIndex + i, 0, log);

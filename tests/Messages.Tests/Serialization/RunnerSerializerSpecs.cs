@@ -28,7 +28,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
     private static readonly IReadOnlyDictionary<Type, IRunnerMessage> Samples = new Dictionary<Type, IRunnerMessage>
     {
         [typeof(RegisterNode)] = new RegisterNode("run-1", "secret", "node-2", 4242, "host-a", Protocol.Version),
-        [typeof(NodeAccepted)] = new NodeAccepted("run-1", "node-2", "postgres-advisory", true, "/tmp/x.lock", "/tmp/x.db", 1500, 250_000,
+        [typeof(NodeAccepted)] = new NodeAccepted("run-1", "node-2", RunnerLock.Scenario, "postgres-advisory", "/tmp/x.lock", "/tmp/x.db", 1500, 250_000,
             "My.RowLimit, My", "/opt/my.dll", "actor-runner.my", new Dictionary<string, string> { ["limit"] = "5", ["users"] = "3" },
             100, 3, 40, ["task-041", "task-042", "task-043"]),
         [typeof(NodeRejected)] = new NodeRejected("node-3", "wrong token"),

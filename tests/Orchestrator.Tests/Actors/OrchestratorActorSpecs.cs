@@ -74,6 +74,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(nodeId, accepted.NodeId);
         Assert.Equal(RunId, accepted.RunId);
         Assert.Equal(TasksOf[nodeId], accepted.TaskIds);
+        Assert.Equal(RunnerLock.File, accepted.Lock);
         Assert.Equal("file", accepted.LockMode);
         Assert.Equal(500, accepted.LockTimeoutMs);
     }

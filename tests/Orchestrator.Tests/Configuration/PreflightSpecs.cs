@@ -1,3 +1,4 @@
+using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
 
 namespace ActorRunner.Orchestrator.Tests.Configuration;

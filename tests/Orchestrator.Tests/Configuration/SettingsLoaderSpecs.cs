@@ -1,3 +1,4 @@
+using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
 
 namespace ActorRunner.Orchestrator.Tests.Configuration;
@@ -32,6 +33,8 @@ public sealed class SettingsLoaderSpecs : IDisposable
         Assert.IsType<Scenarios.SqliteCounter.CounterScenario>(scenario);
         Assert.Equal(LockModes.File, settings.LockMode);
         Assert.Equal("file", settings.LockModeName);
+        Assert.Equal(RunnerLock.File, settings.Lock);
+        Assert.False(settings.LockAppliedByScenario);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.LockTimeout);
         Assert.Equal(0, settings.RemoteNodes);
         Assert.Equal(TimeSpan.Zero, settings.ReleaseDelay);
@@ -269,13 +272,17 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("file", "file")]
-    [InlineData("none", "none")]
-    [InlineData("orchestrator", "orchestrator")]
-    [InlineData("SQLite", "sqlite")]
-    public void Every_lock_mode_of_the_counter_parses(string name, string mode)
+    [InlineData("file", "file", RunnerLock.File)]
+    [InlineData("none", "none", RunnerLock.None)]
+    [InlineData("orchestrator", "orchestrator", RunnerLock.Orchestrator)]
+    [InlineData("SQLite", "sqlite", RunnerLock.Scenario)]
+    public void Every_lock_mode_of_the_counter_parses(string name, string mode, RunnerLock runnerLock)
     {
-        Assert.Equal(mode, Load($"lock.mode={name}").LockMode);
+        var settings = Load($"lock.mode={name}");
+
+        Assert.Equal(mode, settings.LockMode);
+        Assert.Equal(runnerLock, settings.Lock);
+        Assert.Equal(runnerLock == RunnerLock.Scenario, settings.LockAppliedByScenario);
     }
 
     [Fact]
@@ -295,6 +302,7 @@ public sealed class SettingsLoaderSpecs : IDisposable
 
         Assert.Equal("postgres-row-limit", settings.Scenario);
         Assert.True(settings.LockAppliedByScenario);
+        Assert.Equal(RunnerLock.Scenario, settings.Lock);
         Assert.Equal("actor-runner.postgres", settings.ScenarioSection);
         Assert.Equal("3", settings.ScenarioSettings["limit"]);
         Assert.Equal("4", settings.ScenarioSettings["users"]);
