@@ -93,6 +93,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly List<ClockStep> _clockSteps = new();
     private string? _loopAbort;
 
+    // The next loop, when its tasks were parked while this one was judged (ParkAhead), and its nodes' TasksReady
+    // with the instants they arrived.
+    private int _parkingAhead;
+    private long _parkingAheadSentUs;
+    private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
+
     private double _startupMs;
     private string? _abortReason;
     private bool _interrupted;
@@ -285,8 +291,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void StartLoop(int loop)
     {
+        var parkedAhead = _parkingAhead == loop;
+        _parkingAhead = 0;
         _loop = loop;
-        _loopStartUs = WireClock.NowUs();
+        _loopStartUs = parkedAhead ? _parkingAheadSentUs : WireClock.NowUs();
         if (loop == 1) _firstLoopStartUs = _loopStartUs;
         _readyNodes.Clear();
         _loopPrepared = false;
@@ -302,6 +310,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Task.Run(() => scenario.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop),
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
+        if (!parkedAhead) SendPrepareLoop(loop);
+        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
+        Enter("barrier", Barrier);
+        foreach (var (ready, receivedUs) in _readyAhead) NodeTasksReady(ready, receivedUs);
+        _readyAhead.Clear();
+    }
+
+    /// <summary>Tells every live node to park its tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
+    private void SendPrepareLoop(int loop)
+    {
         foreach (var node in LiveNodes)
         {
             node.PrepareSentUs = WireClock.NowUs();
@@ -309,8 +327,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             node.Ref!.Tell(prepare);
             _timeline.Sent(prepare, node.Id, loop);
         }
-        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
-        Enter("barrier", Barrier);
+    }
+
+    /// <summary>
+    /// Once every task of a loop has reported, the nodes park their tasks for the next one while this one is read
+    /// and judged: parking acts on nothing, and the next Release still waits for the verdict, the reset and every
+    /// node's TasksReady. Only when nothing went wrong in the loop and its count allows another; should the verdict
+    /// end the run, the parked tasks are let go by the shutdown.
+    /// </summary>
+    private void ParkAhead(int loop)
+    {
+        if (_loopAbort is not null || _missing.Count > 0 || loop >= _plan.LastLoop || _nodes.Values.Any(n => n.Lost is not null)) return;
+        _parkingAhead = loop + 1;
+        _parkingAheadSentUs = WireClock.NowUs();
+        _readyAhead.Clear();
+        SendPrepareLoop(loop + 1);
     }
 
     private void Barrier()
@@ -319,15 +350,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         {
             if (ready.Loop != _loop) return;
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            if (_nodes.TryGetValue(ready.NodeId, out var entry))
-            {
-                // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-                var (offsetUs, uncertaintyUs) = WireClock.Exchange(entry.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, WireClock.NowUs());
-                MeasuredClock(entry, new NodeClock(offsetUs, uncertaintyUs));
-            }
-            _readyNodes.Add(ready.NodeId);
-            _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
-            ReleaseWhenSet();
+            NodeTasksReady(ready, WireClock.NowUs());
         });
         Receive<LoopPrepared>(prepared => prepared.Loop == _loop, _ =>
         {
@@ -342,6 +365,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
+    }
+
+    /// <summary>A node has every task parked for this loop; its TasksReady arrived at <paramref name="receivedUs"/>.</summary>
+    private void NodeTasksReady(TasksReady ready, long receivedUs)
+    {
+        if (_nodes.TryGetValue(ready.NodeId, out var entry))
+        {
+            // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
+            var (offsetUs, uncertaintyUs) = WireClock.Exchange(entry.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs);
+            MeasuredClock(entry, new NodeClock(offsetUs, uncertaintyUs));
+        }
+        _readyNodes.Add(ready.NodeId);
+        _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
+        ReleaseWhenSet();
     }
 
     /// <summary>
@@ -474,6 +511,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _loopAbort = _loopAbort is null ? "no task was released, the outcome was not read" : $"{_loopAbort}; no task was released, the outcome was not read";
         var (scenario, expected, reports, missing, abort) = (_scenario, ExpectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), _loopAbort);
         var suspects = SuspectNodes();
+        if (stillRunning && read) ParkAhead(loop);
         Task.Run(() => scenario.EndLoop(loop, expected, reports, missing, abort, read))
             .PipeTo(Self, success: verification => new LoopJudged(loop, verification),
                 failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
@@ -490,6 +528,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void Verifying()
     {
         Receive<LoopJudged>(HandleJudged);
+        Receive<TasksReady>(ready => ready.Loop == _parkingAhead && _parkingAhead != 0, ready =>
+        {
+            _timeline.Received(ready, ready.NodeId, ready.Loop);
+            _readyAhead.Add((ready, WireClock.NowUs()));
+        });
         Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<TaskReport>(HandleReport);
         NodeLossHandlers(_ => { });

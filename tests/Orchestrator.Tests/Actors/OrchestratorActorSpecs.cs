@@ -173,6 +173,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(1, outcome.Summary.LoopsRun);
         Assert.Equal(1, outcome.Summary.Verified);
         Assert.Null(outcome.AbortReason);
+        // The next loop's tasks were parked while loop 1 was judged; the spent budget lets them go with the shutdown.
+        Assert.Equal(2, _node1.ExpectMsg<PrepareLoop>(Wait).Loop);
         _node1.ExpectMsg<Shutdown>(Wait);
         Assert.Equal(4, _observer.Count("TaskReported"));
     }
@@ -248,6 +250,44 @@ public sealed class OrchestratorActorSpecs : TestKit
         var second = outcome.Loops[1];
         Assert.Equal(3, second.Reports.Single(r => r.TaskId == "task-1").Observed);
         Assert.All(second.Reports, r => Assert.Equal(2, r.Loop));
+    }
+
+    [Fact]
+    public async Task The_next_loops_tasks_park_while_a_loop_is_judged_and_its_release_waits_for_the_verdict_and_the_reset()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 2 });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        _state.Reading.Reset();
+        ReportAll(orchestrator, 0, 1, 2, 3);
+
+        // Loop 1's outcome is being read (held here): the nodes are told to park for loop 2 meanwhile, and say so.
+        var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
+        Assert.Equal((2, 2), (prepare1.Loop, prepare2.Loop));
+        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+        _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal([1], _state.PreparedLoops);
+        Assert.Equal(0, _observer.Count("LoopDone"));
+
+        // Judged: loop 2's store is reset, then its Release goes out (no second PrepareLoop).
+        _state.Reading.Set();
+        Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
+        Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
+        Assert.Equal([1, 2], _state.PreparedLoops);
+        Assert.Equal(1, _observer.Count("LoopDone"));
+        var now = WireClock.NowUs();
+        foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 0L), (_node1, "node-1", "task-2", 1L), (_node2, "node-2", "task-3", 2L), (_node2, "node-2", "task-4", 3L) })
+            node.Send(orchestrator, new TaskReport(2, task, id, TaskOutcome.Committed, observed, observed + 1,
+                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Verified, outcome.Verdict);
+        Assert.Equal(2, outcome.Summary.Verified);
+        // The last loop parks nothing ahead.
+        _node1.ExpectMsg<Shutdown>(Wait);
     }
 
     [Fact]
@@ -450,6 +490,9 @@ public sealed class OrchestratorActorSpecs : TestKit
         private long _counter;
         private readonly List<int> _prepared = new();
 
+        /// <summary>Open: the outcome is read at once; reset, a read waits until it is set again (at most 10 s).</summary>
+        public ManualResetEventSlim Reading { get; } = new(true);
+
         public long Counter
         {
             get => Interlocked.Read(ref _counter);
@@ -468,7 +511,11 @@ public sealed class OrchestratorActorSpecs : TestKit
 
         public override IScenarioTask CreateTask(TaskContext context) => throw new NotSupportedException("no tasks in the orchestrator");
 
-        public override ScenarioOutcome AfterTasks(LoopContext context) => new($"counter = {Counter}", Counter);
+        public override ScenarioOutcome AfterTasks(LoopContext context)
+        {
+            Reading.Wait(TimeSpan.FromSeconds(10));
+            return new($"counter = {Counter}", Counter);
+        }
 
         public override ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results) =>
             Scenarios.SqliteCounter.CounterScenario.Judge(context.Run.Tasks, outcome.Value, results);
