@@ -280,7 +280,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         var now = WireClock.NowUs();
         foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 0L), (_node1, "node-1", "task-2", 1L), (_node2, "node-2", "task-3", 2L), (_node2, "node-2", "task-4", 3L) })
             node.Send(orchestrator, new TaskReport(2, task, id, TaskOutcome.Committed, observed, observed + 1,
-                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), null));
+                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
 
         var outcome = await Outcome();
 
