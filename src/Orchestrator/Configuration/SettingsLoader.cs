@@ -90,11 +90,9 @@ public static class SettingsLoader
         }
         catch (ScenarioSettingsException e)
         {
-            // The message starts with the full key: say which layer set it, as for the runner's own keys.
-            var colon = e.Message.IndexOf(':');
-            var key = colon > 0 ? e.Message[..colon] : "";
-            var layer = key.StartsWith(Root + ".", StringComparison.Ordinal) ? layers.LastOrDefault(l => l.Config.HasPath(key)) : null;
-            throw new SettingsError(layer is null ? e.Message : $"{key} (from {layer.Source}){e.Message[colon..]}");
+            // Say which layer set the refused key, as for the runner's own keys.
+            var layer = e.Key is { } key && key.StartsWith(Root + ".", StringComparison.Ordinal) ? layers.LastOrDefault(l => l.Config.HasPath(key)) : null;
+            throw new SettingsError(layer is null ? e.Message : $"{e.Key} (from {layer.Source}): {e.Problem}");
         }
         var akka = layers.Where(l => l.Config.HasPath("akka")).Aggregate(Config.Empty, (acc, l) => l.Config.WithFallback(acc));
         return (settings, akka, scenario);

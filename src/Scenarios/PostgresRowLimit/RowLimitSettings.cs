@@ -22,9 +22,9 @@ public sealed partial record RowLimitSettings(string ConnectionString, int Limit
         var table = section.GetString("table");
         if (table.Length == 0) table = DefaultTable(run.RunId);
         else if (table.Length > MaxTableLength)
-            throw new ScenarioSettingsException($"{section.Name("table")}: '{table}' is longer than {MaxTableLength} characters");
+            throw new ScenarioSettingsException(section.Name("table"), $"'{table}' is longer than {MaxTableLength} characters");
         else if (!Identifier().IsMatch(table))
-            throw new ScenarioSettingsException($"{section.Name("table")}: '{table}' is not a plain SQL name (lower-case letters, digits and _, not starting with a digit)");
+            throw new ScenarioSettingsException(section.Name("table"), $"'{table}' is not a plain SQL name (lower-case letters, digits and _, not starting with a digit)");
 
         var connectionString = section.GetString("connection-string");
         NpgsqlConnectionStringBuilder builder;
@@ -34,10 +34,10 @@ public sealed partial record RowLimitSettings(string ConnectionString, int Limit
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
         {
-            throw new ScenarioSettingsException($"{section.Name("connection-string")}: not a valid Npgsql connection string: {e.Message}");
+            throw new ScenarioSettingsException(section.Name("connection-string"), $"not a valid Npgsql connection string: {e.Message}");
         }
         if (string.IsNullOrWhiteSpace(builder.Host))
-            throw new ScenarioSettingsException($"{section.Name("connection-string")}: names no Host");
+            throw new ScenarioSettingsException(section.Name("connection-string"), "names no Host");
 
         return new RowLimitSettings(connectionString, limit, users, table);
     }

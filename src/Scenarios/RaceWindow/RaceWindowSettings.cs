@@ -23,7 +23,7 @@ public sealed record RaceWindowSettings(IReadOnlyList<int> Widths)
         }
         catch (FormatException e)
         {
-            throw new ScenarioSettingsException($"{section.Name("ladder")}: {e.Message}");
+            throw new ScenarioSettingsException(section.Name("ladder"), e.Message);
         }
     }
 

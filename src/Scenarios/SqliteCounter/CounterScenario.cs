@@ -42,7 +42,7 @@ public sealed class CounterScenario : Scenario
         var value = (run.Settings.Values.TryGetValue("synchronous", out var given) ? given : DefaultSynchronous).ToLowerInvariant();
         return CounterDatabase.SynchronousLevels.Contains(value)
             ? value
-            : throw new ScenarioSettingsException($"{run.Settings.Name("synchronous")}: '{value}' is not one of {string.Join(", ", CounterDatabase.SynchronousLevels)}");
+            : throw new ScenarioSettingsException(run.Settings.Name("synchronous"), $"'{value}' is not one of {string.Join(", ", CounterDatabase.SynchronousLevels)}");
     }
 
     // The orchestrator's reset and read are not part of the race: they never wait for the disk.

@@ -1,5 +1,6 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Scenarios;
 
 namespace ActorRunner.Orchestrator.Tests.Configuration;
 
@@ -430,4 +431,49 @@ public sealed class SettingsLoaderSpecs : IDisposable
         var error = LoadFails("sqlite.synchronous=sometimes");
         Assert.Contains("actor-runner.sqlite.synchronous", error.Message);
     }
+
+    /// <summary>A scenario of one's own (this assembly) that refuses its "level" above 3, the typed way or with a whole message.</summary>
+    private static string[] Refusing(params string[] assignments) =>
+        [$"scenario=\"{typeof(RefusingScenario).FullName}, {typeof(RefusingScenario).Assembly.GetName().Name}\"",
+            $"scenario-assembly=\"{typeof(RefusingScenario).Assembly.Location}\"", "lock.mode=none", .. assignments];
+
+    [Fact]
+    public void A_scenario_s_refusal_by_key_names_the_layer_that_set_the_key()
+    {
+        Assert.Equal("4", Load(Refusing("refusing.level=2", "refusing.level=4", "refusing.whole=no")).ScenarioSettings["level"]);
+
+        var error = LoadFails(Refusing("refusing.level=5"));
+
+        Assert.Equal("actor-runner.refusing.level (from --set refusing.level=5): 5: above 4", error.Message);
+    }
+
+    [Fact]
+    public void A_scenario_s_refusal_given_as_a_whole_message_is_shown_as_it_is()
+    {
+        var error = LoadFails(Refusing("refusing.level=5", "refusing.whole=yes"));
+
+        Assert.Equal("actor-runner.refusing.level: 5: above 4", error.Message);
+    }
+}
+
+/// <summary>Refuses a "level" above 4 (<see cref="SettingsLoaderSpecs"/>), by key or, with "whole" on, as one message.</summary>
+public sealed class RefusingScenario : Scenario
+{
+    public override string? SettingsSection => "refusing";
+    public override IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string> { ["level"] = "1", ["whole"] = "no" };
+
+    public override void Validate(ScenarioRun run)
+    {
+        var level = run.Settings.GetInt("level");
+        if (level <= 4) return;
+        var key = run.Settings.Name("level");
+        throw run.Settings.GetBool("whole")
+            ? new ScenarioSettingsException($"{key}: {level}: above 4")
+            : new ScenarioSettingsException(key, $"{level}: above 4");
+    }
+
+    public override void BeforeTasks(LoopContext context) { }
+    public override IScenarioTask CreateTask(TaskContext context) => throw new InvalidOperationException("only its settings are loaded here");
+    public override ScenarioOutcome AfterTasks(LoopContext context) => new("nothing", 0);
+    public override ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results) => new([], [], new Dictionary<string, long>());
 }
