@@ -2,7 +2,9 @@ namespace ActorRunner.Messages;
 
 /// <summary>
 /// The task node's command line, defined once: the orchestrator writes it for the nodes it starts (on this machine,
-/// or on another through the launch template's {args}), and the node's parser reads it by the same names.
+/// or on another through the launch template's {args}), and the node's parser reads it back into this record
+/// (paths made full, <paramref name="Orchestrator"/> checked as an address). <paramref name="Db"/> and
+/// <paramref name="LockFile"/> are the shared files' paths on the node's machine, given by a person starting a node.
 /// </summary>
 public sealed record NodeCommandLine(
     string Orchestrator,
@@ -16,7 +18,9 @@ public sealed record NodeCommandLine(
     string LogLevel,
     bool WatchStdin,
     string? ScenarioAssembly = null,
-    (string Cert, string Key, string Ca)? Tls = null)
+    (string Cert, string Key, string Ca)? Tls = null,
+    string? Db = null,
+    string? LockFile = null)
 {
     /// <summary>The option names, as the node's parser declares them.</summary>
     public static class Names
@@ -56,5 +60,7 @@ public sealed record NodeCommandLine(
         .. (WatchStdin ? [Names.WatchStdin] : Array.Empty<string>()),
         .. (ScenarioAssembly is null ? Array.Empty<string>() : [Names.ScenarioAssembly, ScenarioAssembly]),
         .. (Tls is { } tls ? [Names.TlsCert, tls.Cert, Names.TlsKey, tls.Key, Names.TlsCa, tls.Ca] : Array.Empty<string>()),
+        .. (Db is null ? Array.Empty<string>() : [Names.Db, Db]),
+        .. (LockFile is null ? Array.Empty<string>() : [Names.LockFile, LockFile]),
     ];
 }

@@ -32,7 +32,7 @@ catch (ArgumentException e)
     return NodeActor.ExitCodes.Refused;
 }
 
-static async Task<int> RunNode(NodeOptions options, CancellationToken cancel)
+static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel)
 {
     if (!Enum.TryParse<LogEventLevel>(options.LogLevel == "info" ? "Information" : options.LogLevel, ignoreCase: true, out var level))
         throw new ArgumentException($"--log-level: '{options.LogLevel}' is not one of verbose, debug, information, warning, error");

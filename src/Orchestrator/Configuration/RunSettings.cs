@@ -1,5 +1,3 @@
-using ActorRunner.Messages;
-
 namespace ActorRunner.Orchestrator.Configuration;
 
 /// <summary>Every effective setting of a run, parsed and validated before anything starts.</summary>
@@ -76,13 +74,13 @@ public sealed record RunSettings
     [System.Text.Json.Serialization.JsonIgnore]
     public string LockModeName => LockMode;
 
-    /// <summary>The lock the runner takes around each task's critical action (<see cref="RunnerLock.Scenario"/>: none, the scenario applies the mode).</summary>
+    /// <summary>The lock the runner takes around each task's critical action (<see cref="Messages.RunnerLock.Scenario"/>: none, the scenario applies the mode).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public RunnerLock Lock => LockModes.Of(LockMode);
+    public Messages.RunnerLock Lock => Messages.LockModes.Of(LockMode);
 
     /// <summary>Whether the scenario applies the lock mode itself (in its transaction), so the runner takes none.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool LockAppliedByScenario => Lock == RunnerLock.Scenario;
+    public bool LockAppliedByScenario => Lock == Messages.RunnerLock.Scenario;
 
     /// <summary>The scenario: a built-in name or "Namespace.Type, Assembly".</summary>
     public required string Scenario { get; init; }

@@ -16,7 +16,7 @@ namespace ActorRunner.TaskNode.Actors;
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
-    public static Props Props(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit) =>
+    public static Props Props(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit) =>
         Akka.Actor.Props.Create(() => new NodeActor(options, runId, loggers, exit));
 
     /// <summary>Exit codes of a task node.</summary>
@@ -33,7 +33,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly NodeOptions _options;
+    private readonly NodeCommandLine _options;
     private readonly RunIdEnricher _runId;
     private readonly ILoggerFactory _loggers;
     private readonly TaskCompletionSource<int> _exit;
@@ -44,7 +44,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private IReadOnlyList<TaskWorker> _workers = [];
     private LoopRound? _round;
 
-    public NodeActor(NodeOptions options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
+    public NodeActor(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
     {
         _options = options;
         _runId = runId;
@@ -75,7 +75,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<JoinTimedOut>(_ =>
         {
             // Akka.Remote drops messages addressed to another spelling of the same host without a word.
-            var hint = _options.Orchestrator.Host == "localhost"
+            var hint = Address.Parse(_options.Orchestrator).Host == "localhost"
                 ? "; it printed its address at start: use exactly that (an orchestrator bound to 127.0.0.1 does not answer to localhost)"
                 : "; is it running, and is this exactly the address it printed at start?";
             _log.Error("Node {Node} could not join the orchestrator at {Address} within {TimeoutS} s{Hint}",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRunner.Messages;
 using Akka.Actor;
 using Line = ActorRunner.Messages.NodeCommandLine.Names;
 
@@ -28,7 +29,7 @@ public static class NodeCommand
     private static readonly Option<string> TlsCa = new(Line.TlsCa) { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
     private static readonly Option<bool> WatchStdin = new(Line.WatchStdin) { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
 
-    public static RootCommand Create(Func<NodeOptions, CancellationToken, Task<int>> run)
+    public static RootCommand Create(Func<NodeCommandLine, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
         {
@@ -50,7 +51,7 @@ public static class NodeCommand
     }
 
     /// <summary>Validates what the parser cannot (address form, duration); throws <see cref="ArgumentException"/> naming the option.</summary>
-    private static NodeOptions Bind(ParseResult parse)
+    private static NodeCommandLine Bind(ParseResult parse)
     {
         var text = parse.GetValue(Orchestrator)!;
         Address address;
@@ -67,13 +68,13 @@ public static class NodeCommand
         var joinText = parse.GetValue(JoinTimeout)!;
         var join = Durations.Parse(joinText) ?? throw new ArgumentException($"--join-timeout: '{joinText}' is not a duration like 30s");
         var hostname = parse.GetValue(Hostname)!;
-        return new NodeOptions(address, parse.GetValue(Token) ?? "",
-            parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
-            parse.GetValue(RunId) ?? "", hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile),
-            parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
-            parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null, parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null,
+        return new NodeCommandLine(address.ToString(), parse.GetValue(Token) ?? "",
+            parse.GetValue(RunId) ?? "", parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
+            hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile), parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
+            parse.GetValue(ScenarioAssembly) is { } assembly ? Path.GetFullPath(assembly) : null,
             BindTls(parse),
-            parse.GetValue(ScenarioAssembly) is { } assembly ? Path.GetFullPath(assembly) : null);
+            parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null,
+            parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null);
     }
 }
 

@@ -1,3 +1,4 @@
+using ActorRunner.Messages;
 using Serilog;
 using Serilog.Events;
 using Serilog.Filters;
@@ -11,7 +12,7 @@ public static class NodeLogging
     /// CLEF file (when given) at the chosen level; the console gets warnings when the node was started by the
     /// orchestrator (it relays them), the node's own events at the chosen level when a person started it.
     /// </summary>
-    public static Serilog.Core.Logger Create(NodeOptions options, LogEventLevel level, RunIdEnricher runId)
+    public static Serilog.Core.Logger Create(NodeCommandLine options, LogEventLevel level, RunIdEnricher runId)
     {
         var config = new LoggerConfiguration()
             .MinimumLevel.Is(level)
@@ -30,7 +31,7 @@ public static class NodeLogging
                     restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Warning));
-        if (options.LogFile == Messages.NodeCommandLine.StandardOutput)
+        if (options.LogFile == NodeCommandLine.StandardOutput)
             config = config.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: null);
         else if (options.LogFile is not null)
             config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,

@@ -10,9 +10,9 @@ public sealed class NodeCommandSpecs : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<NodeOptions> Parse(IReadOnlyList<string> arguments)
+    private static async Task<NodeCommandLine> Parse(IReadOnlyList<string> arguments)
     {
-        NodeOptions? parsed = null;
+        NodeCommandLine? parsed = null;
         var code = await NodeCommand.Create((options, _) =>
         {
             parsed = options;
@@ -28,16 +28,21 @@ public sealed class NodeCommandSpecs : IDisposable
         var tls = (Cert: Path.Combine(_folder, "node.pem"), Key: Path.Combine(_folder, "node.key"), Ca: Path.Combine(_folder, "ca.pem"));
         foreach (var file in new[] { tls.Cert, tls.Key, tls.Ca }) File.WriteAllText(file, "");
         var line = new NodeCommandLine("akka.tcp://actor-runner@10.1.2.3:4053", "secret", "run-7", "node-3", "0.0.0.0", "h2.example",
-            TimeSpan.FromSeconds(40), NodeCommandLine.StandardOutput, "debug", WatchStdin: true, Path.Combine(_folder, "My.dll"), tls);
+            TimeSpan.FromSeconds(40), NodeCommandLine.StandardOutput, "debug", WatchStdin: true, Path.Combine(_folder, "My.dll"), tls,
+            Path.Combine(_folder, "counter.db"), Path.Combine(_folder, "counter.lock"));
 
         var options = await Parse(line.ToArguments());
 
-        Assert.Equal(("10.1.2.3", 4053), (options.Orchestrator.Host, options.Orchestrator.Port));
-        Assert.Equal(("secret", "run-7", "node-3", "0.0.0.0", "h2.example"), (options.Token, options.RunId, options.NodeId, options.Hostname, options.PublicHostname));
-        Assert.Equal(TimeSpan.FromSeconds(40), options.JoinTimeout);
-        Assert.Equal((NodeCommandLine.StandardOutput, "debug", true), (options.LogFile, options.LogLevel, options.WatchStdin));
-        Assert.Equal(Path.Combine(_folder, "My.dll"), options.ScenarioAssembly);
-        Assert.Equal(tls, options.Tls);
+        Assert.Equal(line, options);
+    }
+
+    [Fact]
+    public async Task Relative_paths_are_read_as_full_ones_and_the_address_in_its_own_form()
+    {
+        var options = await Parse(["--orchestrator", "akka.tcp://actor-runner@10.1.2.3:4053/", "--db", "shared/counter.db", "--lock-file", "counter.lock"]);
+
+        Assert.Equal("akka.tcp://actor-runner@10.1.2.3:4053", options.Orchestrator);
+        Assert.Equal((Path.GetFullPath("shared/counter.db"), Path.GetFullPath("counter.lock")), (options.Db, options.LockFile));
     }
 
     [Fact]
@@ -51,6 +56,8 @@ public sealed class NodeCommandSpecs : IDisposable
         Assert.Null(options.PublicHostname);
         Assert.Null(options.Tls);
         Assert.Null(options.ScenarioAssembly);
+        Assert.Null(options.Db);
+        Assert.Null(options.LockFile);
         Assert.False(options.WatchStdin);
         Assert.Equal(TimeSpan.FromMilliseconds(1500), options.JoinTimeout);
         Assert.Equal(Path.Combine(_folder, "node-1.clef"), options.LogFile);
