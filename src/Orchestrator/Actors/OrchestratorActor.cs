@@ -213,7 +213,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             entry.Pid = register.Pid;
             entry.Host = register.Host;
             entry.JoinMs = (WireClock.NowUs() - _startedUs) / 1000.0;
-            Context.Watch(Sender);
+            // A node this orchestrator started is watched as a process (the launcher reports its exit); only a node
+            // started by hand is watched over Akka.Remote, whose heartbeats a machine busy with thousands of
+            // released tasks can hold up for seconds.
+            if (!entry.Local && entry.LaunchedOn is null) Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
         }
         var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,

@@ -89,7 +89,10 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         Timers.CancelAll();
         _orchestrator = Sender;
-        Context.Watch(_orchestrator);
+        // A node the orchestrator started learns of its end from its standard input closing. Only a node started by
+        // hand watches the orchestrator over Akka.Remote: its heartbeats would declare a busy orchestrator lost (a
+        // node whose thousands of tasks were just released can starve them for seconds).
+        if (!_options.WatchStdin) Context.Watch(_orchestrator);
         _runId.RunId = accepted.RunId;
         _log.Info("Node {Node} joined run {RunId} in {JoinMs} ms with {Tasks} tasks, lock mode {LockMode}",
             _options.NodeId, accepted.RunId, (WireClock.NowUs() - _startedUs) / 1000.0, accepted.TaskIds.Count, accepted.LockMode);

@@ -300,7 +300,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         _node1.ExpectMsg<PrepareLoop>(Wait);
         _node2.ExpectMsg<PrepareLoop>(Wait);
 
-        Sys.Stop(_node2.Ref);
+        NodeExits(orchestrator, "node-2");
         var outcome = await Outcome();
 
         var loop = Assert.Single(outcome.Loops).Verification;
@@ -322,7 +322,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
         ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
 
-        Sys.Stop(_node2.Ref);
+        NodeExits(orchestrator, "node-2");
         var outcome = await Outcome();
 
         Assert.Equal(Verdict.Inconclusive, outcome.Verdict);
@@ -456,6 +456,13 @@ public sealed class OrchestratorActorSpecs : TestKit
             Assert.InRange(loop.Timings.CriticalSectionsPerSecond, 4 / (400e-6 + 2 * errorMs / 1000), 4 / Math.Max(1e-6, 400e-6 - 2 * errorMs / 1000));
         });
         Assert.InRange(outcome.Loops[1].ClockOf("node-2").OffsetUs, -700_000 - ExchangeSlackUs, -700_000 + ExchangeSlackUs);
+    }
+
+    /// <summary>A node this orchestrator started exits (its launcher reports it): the node is lost.</summary>
+    private void NodeExits(IActorRef orchestrator, string nodeId)
+    {
+        Sys.Stop((nodeId == "node-1" ? _node1 : _node2).Ref);
+        orchestrator.Tell(new NodeLauncher.NodeExited(nodeId, 4242, 137, null));
     }
 
     /// <summary>
