@@ -543,7 +543,7 @@ def main():
             # The default layout puts no more tasks on a node than its limits allow (20,000 descriptors a process
             # here: 4 nodes, not 2); the last of 30,000 tasks waits for about 30,000 critical sections.
             print("scale: 30,000 tasks (default layout) ...", flush=True)
-            R["scale"].append(bench.ours("scale-30000", ["--tasks", "30000", "--lock-timeout", "600s"], timeout_s=1800, sample_memory=True))
+            R["scale"].append(bench.ours("scale-30000", ["--tasks", "30000", "--lock-timeout", "1200s", "--set", "join-timeout=600s"], timeout_s=1800, sample_memory=True))
     except KeyboardInterrupt:
         bench.failures.append(("benchmark", "interrupted", "interrupted (SIGINT or SIGTERM): figures are partial"))
     finally:

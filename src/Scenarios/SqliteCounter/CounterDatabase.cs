@@ -13,13 +13,17 @@ public static class CounterDatabase
     /// still leaves a consistent file, the kernel has its writes; only a machine crash could lose them). full: it
     /// waits for the disk at every commit, as SQLite does by default. The exclusion under test is the same.
     /// </param>
-    public static SqliteConnection Open(string path, TimeSpan busyTimeout, string synchronous)
+    /// <param name="pooled">
+    /// Whether the connection goes back to the pool on dispose (the orchestrator's reset and read, once a loop
+    /// each); a task's connection is its own for the whole run.
+    /// </param>
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, string synchronous, bool pooled = false)
     {
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
+            Pooling = pooled,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         };
         var connection = new SqliteConnection(builder.ToString());

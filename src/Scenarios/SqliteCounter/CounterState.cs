@@ -2,7 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace ActorRunner.Scenarios.SqliteCounter;
 
-/// <summary>The orchestrator's side of the counter: a one-row table reset before each loop and read after it.</summary>
+/// <summary>
+/// The orchestrator's side of the counter: a one-row table reset before each loop and read after it, through
+/// pooled connections (opened once, not once a loop; SQLite drops a connection's cached pages whenever another
+/// connection has written). The integrity check reads the file through a connection of its own.
+/// </summary>
 public sealed class CounterState(string path, TimeSpan busyTimeout, string synchronous = "full")
 {
     public void Prepare()
@@ -20,7 +24,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout, string synch
 
     public long Read()
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous, pooled: true);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT value FROM counter WHERE id = 1;";
         return Convert.ToInt64(command.ExecuteScalar());
@@ -28,7 +32,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout, string synch
 
     public string IntegrityCheck()
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous, pooled: false);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check;";
         return Convert.ToString(command.ExecuteScalar()) ?? "no answer";
@@ -36,7 +40,7 @@ public sealed class CounterState(string path, TimeSpan busyTimeout, string synch
 
     private void Execute(string sql)
     {
-        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous);
+        using var connection = CounterDatabase.Open(path, busyTimeout, synchronous, pooled: true);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
