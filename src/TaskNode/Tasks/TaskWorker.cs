@@ -27,6 +27,7 @@ public sealed class TaskWorker : IDisposable
     private IScenarioTask? _scenario;
     private readonly ITaskLock _lock;
     private readonly TimeSpan _lockTimeout;
+    private readonly string _lockTimeoutText;
     private readonly TimeSpan _hold;
     private readonly ILogger _log;
     private readonly CancellationToken _stopping;
@@ -46,6 +47,7 @@ public sealed class TaskWorker : IDisposable
         _create = create;
         _lock = taskLock;
         _lockTimeout = context.Lock.Timeout;
+        _lockTimeoutText = $"lock not acquired within {_lockTimeout.TotalSeconds:0.###} s";
         _hold = hold;
         _log = log;
         _stopping = stopping;
@@ -134,49 +136,60 @@ public sealed class TaskWorker : IDisposable
         var context = _context with { Loop = round.Loop };
         _scenarioLog.Loop = round.Loop;
         var parkedUs = WireClock.NowUs();
+        // Whatever the task needs once released is made before it parks: from its resumption to its critical action
+        // nothing is allocated (an allocation can start a garbage collection on this very thread) or formatted.
+        var resumed = new Resumption(parkedUs);
+        Action onTimedOut = () => round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.LockTimeout, _lockTimeoutText));
         round.Parked();
         if (!round.Gate.Wait(LongestPark, _stopping))
         {
-            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), TaskFailure.NeverReleased, "never released"));
+            round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.NeverReleased, "never released"));
             return;
         }
 
         if (round.Gate.IsAborted)
         {
-            round.Report(Failed(round.Loop, new TaskPhases(parkedUs, 0, 0, 0, 0, 0, 0), TaskFailure.CalledOff, $"loop called off before its release: {round.Gate.AbortReason}"));
+            round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.CalledOff, $"loop called off before its release: {round.Gate.AbortReason}"));
             return;
         }
 
         // The instant this task's own code resumes, taken just before it asks for the lock.
-        var releasedUs = WireClock.NowUs();
-        var phases = new TaskPhases(parkedUs, releasedUs, releasedUs, 0, 0, 0, 0);
+        resumed.ReleasedUs = WireClock.NowUs();
         try
         {
-            var timeoutReport = Failed(round.Loop, phases, TaskFailure.LockTimeout, $"lock not acquired within {_lockTimeout.TotalSeconds:0.###} s");
-            if (_lock.Acquire(round.Loop, _lockTimeout, () => round.Report(timeoutReport)) == LockResult.TimedOut)
+            if (_lock.Acquire(round.Loop, _lockTimeout, onTimedOut) == LockResult.TimedOut)
             {
                 _log.LogWarning("Task {Task} of node {Node} gave up waiting for the lock in loop {Loop} after {TimeoutMs} ms",
                     _taskId, _nodeId, round.Loop, _lockTimeout.TotalMilliseconds);
                 return;
             }
-            phases = phases with { LockAcquiredUs = WireClock.NowUs() };
-            var report = HoldingTheLock(context, ref phases);
+            var report = HoldingTheLock(context, resumed, WireClock.NowUs());
             round.Report(report);
             LogReport(report);
         }
         catch (Exception e)
         {
             _log.LogError(e, "Task {Task} of node {Node} failed in loop {Loop}", _taskId, _nodeId, round.Loop);
-            round.Report(Failed(round.Loop, phases, TaskFailure.LockFailed, e.Message));
+            round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.LockFailed, e.Message));
         }
     }
 
-    private TaskReport HoldingTheLock(TaskContext context, ref TaskPhases phases)
+    /// <summary>A task's instants up to its release, filled in as it parks and resumes.</summary>
+    private sealed class Resumption(long parkedUs)
+    {
+        public long ParkedUs { get; } = parkedUs;
+        public long ReleasedUs { get; set; }
+
+        /// <summary>Parked, released and (at once) asking for the lock; nothing later reached.</summary>
+        public TaskPhases Phases => new(ParkedUs, ReleasedUs, ReleasedUs, 0, 0, 0, 0);
+    }
+
+    private TaskReport HoldingTheLock(TaskContext context, Resumption resumed, long lockAcquiredUs)
     {
         var loop = context.Loop;
         var outcome = TaskOutcome.Failed;
         var failure = TaskFailure.None;
-        long observed = -1, written = -1;
+        long observed = -1, written = -1, readUs = 0, writtenUs = 0, lockReleasedUs;
         string? error = null;
         try
         {
@@ -192,11 +205,7 @@ public sealed class TaskWorker : IDisposable
                 var result = _scenario!.RunTask(context);
                 var endedUs = WireClock.NowUs();
                 (outcome, observed, written) = (TaskOutcome.Committed, result.Observed, result.Written);
-                phases = phases with
-                {
-                    ReadUs = result.ReadUs > 0 ? result.ReadUs : startedUs,
-                    WrittenUs = result.WrittenUs > 0 ? result.WrittenUs : endedUs,
-                };
+                (readUs, writtenUs) = (result.ReadUs > 0 ? result.ReadUs : startedUs, result.WrittenUs > 0 ? result.WrittenUs : endedUs);
                 if (_hold > TimeSpan.Zero) Thread.Sleep(_hold);
             }
         }
@@ -211,9 +220,10 @@ public sealed class TaskWorker : IDisposable
         {
             // Stamped just before the lock is given up: the next holder's lock-acquired can then never precede
             // it, and the timeline's holds never overlap under a lock that excludes.
-            phases = phases with { LockReleasedUs = WireClock.NowUs() };
+            lockReleasedUs = WireClock.NowUs();
             _lock.Release(loop);
         }
+        var phases = new TaskPhases(resumed.ParkedUs, resumed.ReleasedUs, resumed.ReleasedUs, lockAcquiredUs, readUs, writtenUs, lockReleasedUs);
         return new TaskReport(loop, _taskId, _nodeId, outcome, observed, written, phases, failure, error);
     }
 
