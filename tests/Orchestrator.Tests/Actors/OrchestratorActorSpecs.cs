@@ -103,20 +103,23 @@ public sealed class OrchestratorActorSpecs : TestKit
         }
     }
 
-    private static void ReportCommitted(IActorRef orchestrator, TestProbe node, string nodeId, string taskId, long observed)
+    private static void ReportCommitted(IActorRef orchestrator, TestProbe node, string nodeId, string taskId, long observed, int loop = 1)
     {
         var now = WireClock.NowUs();
-        node.Send(orchestrator, new TaskReport(1, taskId, nodeId, TaskOutcome.Committed, observed, observed + 1,
+        node.Send(orchestrator, new TaskReport(loop, taskId, nodeId, TaskOutcome.Committed, observed, observed + 1,
             new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
     }
 
     /// <summary>All four tasks of loop 1 commit, having read these values (task-1 and task-2 on node-1, the rest on node-2).</summary>
-    private void ReportAll(IActorRef orchestrator, params long[] observed)
+    private void ReportAll(IActorRef orchestrator, params long[] observed) => ReportAllOf(orchestrator, 1, observed);
+
+    /// <summary>All four tasks of <paramref name="loop"/> commit, having read these values.</summary>
+    private void ReportAllOf(IActorRef orchestrator, int loop, params long[] observed)
     {
         for (var i = 0; i < observed.Length; i++)
         {
             var (node, id) = i < 2 ? (_node1, "node-1") : (_node2, "node-2");
-            ReportCommitted(orchestrator, node, id, $"task-{i + 1}", observed[i]);
+            ReportCommitted(orchestrator, node, id, $"task-{i + 1}", observed[i], loop);
         }
     }
 
@@ -277,10 +280,7 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal([1, 2], _state.PreparedLoops);
         Assert.Equal(1, _observer.Count("LoopDone"));
-        var now = WireClock.NowUs();
-        foreach (var (node, id, task, observed) in new[] { (_node1, "node-1", "task-1", 0L), (_node1, "node-1", "task-2", 1L), (_node2, "node-2", "task-3", 2L), (_node2, "node-2", "task-4", 3L) })
-            node.Send(orchestrator, new TaskReport(2, task, id, TaskOutcome.Committed, observed, observed + 1,
-                new TaskPhases(now - 50, now - 40, now - 30, now - 20, now - 15, now - 10, now - 5), TaskFailure.None, null));
+        ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
 
         var outcome = await Outcome();
 
