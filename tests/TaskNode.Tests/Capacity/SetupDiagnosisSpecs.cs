@@ -10,10 +10,7 @@ namespace ActorRunner.TaskNode.Tests.Capacity;
 /// Runs alone, after the assembly's other tests: one of its specs lowers this process's descriptor limit, which would
 /// fail whatever else opened a file at that moment, and whatever else opens or closes one would upset its count.
 /// </summary>
-[CollectionDefinition(nameof(SetupDiagnosisSpecs), DisableParallelization = true)]
-public sealed class ProcessLimitsCollection;
-
-[Collection(nameof(SetupDiagnosisSpecs))]
+[Collection(RunsAlone.Name)]
 public sealed class SetupDiagnosisSpecs
 {
     private static readonly MachineLimits Machine = NodeCapacitySpecs.Machine();
