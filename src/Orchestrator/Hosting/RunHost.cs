@@ -23,6 +23,9 @@ namespace ActorRunner.Orchestrator.Hosting;
 /// <summary>One run from settings to exit code: check, create the run folder, start Akka, wait, report.</summary>
 public static class RunHost
 {
+    /// <summary>How long the host may take to stop once the run is over (its actor system's shutdown included).</summary>
+    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(5);
+
     /// <param name="presenter">What a person is shown (default: the console's progress, verdicts and summary); it
     /// says the exit code once the run is over.</param>
     public static async Task<int> RunAsync(RunRequest request, IRunPresenter? presenter = null)
@@ -120,7 +123,7 @@ public static class RunHost
 
         // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
         host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var stopping = new CancellationTokenSource(StopWithin);
         try
         {
             await host.StopAsync(stopping.Token);

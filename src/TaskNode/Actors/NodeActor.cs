@@ -32,6 +32,21 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
 
+    /// <summary>How often a joining node asks to register until it is accepted or its join timeout ends.</summary>
+    private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one clock probe waits for the orchestrator's answer.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the node looks for the orchestrator's lock actor (lock mode "orchestrator").</summary>
+    private static readonly TimeSpan LockActorLookup = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long proving that the lock file excludes may wait for another node doing the same.</summary>
+    private static readonly TimeSpan ExclusionProofWithin = TimeSpan.FromSeconds(2);
+
+    /// <summary>Round trips of the clock measurement at set-up (the shortest is kept).</summary>
+    private const int SetUpProbes = 7;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeCommandLine _options;
     private readonly RunIdEnricher _runId;
@@ -58,7 +73,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, RegisterEvery);
         Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _options.JoinTimeout);
     }
 
@@ -112,7 +127,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         for (var i = 0; i < probes; i++)
         {
             var sent = WireClock.NowUs();
-            var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), TimeSpan.FromSeconds(5));
+            var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), ProbeTimeout);
             samples.Add((sent, reply.OrchestratorUs, WireClock.NowUs()));
         }
         return WireClock.BestOffset(samples);
@@ -123,8 +138,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         // Where the shared files are mounted elsewhere on this machine, the node's own paths win.
         accepted = accepted with { DbPath = _options.Db ?? accepted.DbPath, LockFile = _options.LockFile ?? accepted.LockFile };
         var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
-        IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(TimeSpan.FromSeconds(10)) : null;
-        if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, TimeSpan.FromSeconds(2));
+        IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(LockActorLookup) : null;
+        if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, ExclusionProofWithin);
 
         var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
         var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,
@@ -165,7 +180,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             throw;
         }
         var realTimeUnavailable = RealTimePriority.Unavailable();
-        return new SetupDone(workers, await MeasureClock(orchestrator, probes: 7), realTimeUnavailable);
+        return new SetupDone(workers, await MeasureClock(orchestrator, SetUpProbes), realTimeUnavailable);
     }
 
     /// <summary>Opens one task; a failure says which task, how far the node got, and which resource ran out.</summary>
