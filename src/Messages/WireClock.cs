@@ -5,13 +5,6 @@ public static class WireClock
 {
     public static long NowUs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
-    /// <summary>
-    /// The offset (orchestrator minus node, µs) applied to a node's instants: the measured one when it exceeds its own
-    /// uncertainty, else zero (nodes on the orchestrator's machine share its clock; applying noise would only
-    /// spread the release).
-    /// </summary>
-    public static long EffectiveOffsetUs(long offsetUs, long uncertaintyUs) => Math.Abs(offsetUs) > uncertaintyUs ? offsetUs : 0;
-
     /// <summary>Best of several probes: the offset and uncertainty of the one with the shortest round trip.</summary>
     public static (long OffsetUs, long UncertaintyUs) BestOffset(IEnumerable<(long SentUs, long RemoteUs, long ReceivedUs)> probes)
     {

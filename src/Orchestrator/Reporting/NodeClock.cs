@@ -12,8 +12,12 @@ public readonly record struct NodeClock(long OffsetUs, long UncertaintyUs)
     /// <summary>A node on the orchestrator's own clock (nothing measured, or nothing to correct).</summary>
     public static readonly NodeClock Same = new(0, 0);
 
-    /// <summary>The offset applied: the measured one when it exceeds its uncertainty, the one the node applies too.</summary>
-    public long AppliedOffsetUs => WireClock.EffectiveOffsetUs(OffsetUs, UncertaintyUs);
+    /// <summary>
+    /// The offset applied, to a node's instants and to the release instant it is sent: the measured one when it
+    /// exceeds its uncertainty, else zero (nodes on the orchestrator's machine share its clock; applying noise would
+    /// only spread the release).
+    /// </summary>
+    public long AppliedOffsetUs => Math.Abs(OffsetUs) > UncertaintyUs ? OffsetUs : 0;
 
     /// <summary>A node instant in the orchestrator's clock; 0 (a phase not reached) stays 0.</summary>
     public long ToOrchestratorUs(long nodeUs) => nodeUs == 0 ? 0 : nodeUs + AppliedOffsetUs;

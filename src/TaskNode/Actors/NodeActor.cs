@@ -119,12 +119,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Measures this node's clock offset from the orchestrator's: a few round trips, keeping the shortest
-    /// (its half is the uncertainty). Runs off the actor's thread.
+    /// (its half is the uncertainty), once at set-up: every loop's is measured by the orchestrator from the loop's own
+    /// messages. Runs off the actor's thread.
     /// </summary>
-    private static async Task<(long OffsetUs, long UncertaintyUs)> MeasureClock(IActorRef orchestrator, int probes)
+    private static async Task<(long OffsetUs, long UncertaintyUs)> MeasureClock(IActorRef orchestrator)
     {
-        var samples = new List<(long, long, long)>(probes);
-        for (var i = 0; i < probes; i++)
+        var samples = new List<(long, long, long)>(SetUpProbes);
+        for (var i = 0; i < SetUpProbes; i++)
         {
             var sent = WireClock.NowUs();
             var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), ProbeTimeout);
@@ -180,7 +181,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             throw;
         }
         var realTimeUnavailable = RealTimePriority.Unavailable();
-        return new SetupDone(workers, await MeasureClock(orchestrator, SetUpProbes), realTimeUnavailable);
+        return new SetupDone(workers, await MeasureClock(orchestrator), realTimeUnavailable);
     }
 
     /// <summary>Opens one task; a failure says which task, how far the node got, and which resource ran out.</summary>
