@@ -115,18 +115,28 @@ public sealed record ProcessUsage(long Descriptors, long Threads, long Maps)
     public static ProcessUsage Read()
     {
         if (!OperatingSystem.IsLinux()) return new ProcessUsage(0, 0, 0);
-        // Each read takes a descriptor of its own (counted among the open ones); one that fails leaves its figure at 0.
+        // Each read takes a descriptor of its own (counted among the open ones); one that fails leaves its figure at 0,
+        // except the count of descriptors when no descriptor was left to count them with: then every one is open.
         return new ProcessUsage(
-            Count(() => Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount()),
+            Count(() => Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount(), whenNoDescriptorIsLeft: DescriptorLimit),
             Count(() => MachineLimits.Number(MachineLimits.ReadField(File.ReadAllText("/proc/self/status"), "Threads:")) is var t && t != long.MaxValue ? t : 0),
             Count(() => File.ReadLines("/proc/self/maps").LongCount()));
     }
 
-    private static long Count(Func<long> read)
+    /// <summary>EMFILE, as the runtime's IOException carries it in its HResult: this process has no descriptor left.</summary>
+    private const int NoDescriptorLeft = 24;
+
+    private static long DescriptorLimit() => Rlimit.Get(Rlimit.RLIMIT_NOFILE) is { } limit ? (long)Math.Min(limit.Soft, long.MaxValue) : 0;
+
+    private static long Count(Func<long> read, Func<long>? whenNoDescriptorIsLeft = null)
     {
         try
         {
             return read();
+        }
+        catch (IOException e) when (e.HResult == NoDescriptorLeft && whenNoDescriptorIsLeft is not null)
+        {
+            return whenNoDescriptorIsLeft();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -51,14 +51,15 @@ public sealed class SetupDiagnosisSpecs
         using (var first = Worker()) first.Open();
         var worker = Worker();
         var (soft, hard) = Rlimit.Get(Rlimit.RLIMIT_NOFILE)!.Value;
+        var held = new List<IDisposable>();
         string line;
-        var spare = SetupDiagnosis.ReserveDescriptor();
         try
         {
-            // Every descriptor this process may have is taken (the spare one too): the runtime cannot start a thread.
-            Assert.True(Rlimit.Set(Rlimit.RLIMIT_NOFILE, (ulong)ProcessUsage.Read().Descriptors - 1, hard));
+            // Every descriptor this process may have is taken, the last of them standing for the node's spare one: the
+            // runtime cannot start a thread.
+            held.AddRange(EveryDescriptorLeft(soft, hard));
             var failure = Assert.Throws<TaskSetupException>(worker.Open);
-            spare.Dispose();
+            held[^1].Dispose();
             var usage = ProcessUsage.Read();
             var machine = MachineLimits.Read();
             Rlimit.Set(Rlimit.RLIMIT_NOFILE, soft, hard);
@@ -67,13 +68,58 @@ public sealed class SetupDiagnosisSpecs
         finally
         {
             Rlimit.Set(Rlimit.RLIMIT_NOFILE, soft, hard);
-            spare.Dispose();
+            held.ForEach(h => h.Dispose());
             worker.Dispose();
         }
 
         Assert.True(line.Contains("its thread could not start: descriptors ran out"), line);
         Assert.Contains("RLIMIT_NOFILE", line);
         Assert.DoesNotContain("Exception of type", line);
+    }
+
+    [Fact]
+    public void With_no_descriptor_left_to_count_them_with_every_descriptor_is_counted_as_open()
+    {
+        var (soft, hard) = Rlimit.Get(Rlimit.RLIMIT_NOFILE)!.Value;
+        var held = new List<IDisposable>();
+        ProcessUsage usage;
+        ulong limit;
+        try
+        {
+            held.AddRange(EveryDescriptorLeft(soft, hard));
+            limit = Rlimit.Get(Rlimit.RLIMIT_NOFILE)!.Value.Soft;
+            usage = ProcessUsage.Read();
+        }
+        finally
+        {
+            Rlimit.Set(Rlimit.RLIMIT_NOFILE, soft, hard);
+            held.ForEach(h => h.Dispose());
+        }
+
+        Assert.Equal((long)limit, usage.Descriptors);
+        Assert.StartsWith("descriptors ran out", SetupDiagnosis.Exhausted(Machine with { DescriptorsSoft = usage.Descriptors }, usage));
+    }
+
+    /// <summary>
+    /// Lowers this process's descriptor limit to a few above those it has open, then opens descriptors until none is
+    /// left. A limit bounds a descriptor's number, not how many are open: those the test host holds above it (it keeps
+    /// some at high numbers) leave gaps below it, which only opening until refused fills.
+    /// </summary>
+    private static List<IDisposable> EveryDescriptorLeft(ulong soft, ulong hard)
+    {
+        Assert.True(Rlimit.Set(Rlimit.RLIMIT_NOFILE, (ulong)ProcessUsage.Read().Descriptors + 4, hard));
+        var held = new List<IDisposable>();
+        try
+        {
+            for (var i = 0; i < 100_000; i++) held.Add(File.OpenHandle("/dev/null"));
+        }
+        catch (IOException)
+        {
+            return held;
+        }
+        Rlimit.Set(Rlimit.RLIMIT_NOFILE, soft, hard);
+        held.ForEach(h => h.Dispose());
+        throw new InvalidOperationException("100,000 descriptors opened under a lowered limit: the limit does not hold");
     }
 
     private static TaskWorker Worker() =>
