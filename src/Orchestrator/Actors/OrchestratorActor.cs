@@ -27,36 +27,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     public sealed class Interrupt { public static readonly Interrupt Instance = new(); }
 
     private sealed record LoopPrepared(int Loop);
+    /// <summary>The scenario could not prepare a loop (BeforeTasks).</summary>
+    private sealed record PrepareFailed(int Loop, string Reason);
     private sealed record LoopJudged(int Loop, LoopVerification Verification);
-    private sealed record StoreFailed(string Reason);
+    /// <summary>The scenario could not read or judge a loop's outcome (AfterTasks, ResultOk).</summary>
+    private sealed record JudgeFailed(int Loop, string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
     private sealed record BarrierTimedOut(int Loop);
-    private sealed record LoopTimedOut(int Loop);
+    /// <summary>The loop's reports did not all come within <paramref name="Limit"/> of the release.</summary>
+    private sealed record LoopTimedOut(int Loop, TimeSpan Limit);
 
-    private sealed class NodeEntry(string id, bool local, IReadOnlyList<string> taskIds, int firstTaskIndex, string? launchedOn = null)
-    {
-        public string Id { get; } = id;
-        /// <summary>The host the orchestrator started this remote node on (null: local, or started by hand).</summary>
-        public string? LaunchedOn { get; } = launchedOn;
-        public int FirstTaskIndex { get; } = firstTaskIndex;
-        public bool Local { get; } = local;
-        public IReadOnlyList<string> TaskIds { get; } = taskIds;
-        public IActorRef? Ref { get; set; }
-        public int Pid { get; set; }
-        public string Host { get; set; } = "";
-        public double JoinMs { get; set; }
-        public bool Ready { get; set; }
-        public int? ExitCode { get; set; }
-        public string? Lost { get; set; }
-        /// <summary>The node's clock, as best known, and when that was (orchestrator clock).</summary>
-        public NodeClock Clock { get; set; } = NodeClock.Same;
-        public long ClockKnownAtUs { get; set; }
-        public int Cores { get; set; }
-        public string Machine { get; set; } = "";
-        public ReleaseWait ReleaseWait { get; set; }
-        /// <summary>When this loop's PrepareLoop was sent to the node (orchestrator clock): half of a clock probe.</summary>
-        public long PrepareSentUs { get; set; }
-    }
+    private const string JoinTimer = "join";
+    private const string BarrierTimer = "barrier";
+    private const string LoopTimer = "loop";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RunSettings _settings;
@@ -66,32 +49,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly TaskCompletionSource<RunOutcome> _done;
     private readonly IActorRef _launcher;
     private readonly IActorRef _lock;
-    private readonly Dictionary<string, NodeEntry> _nodes = new();
-    private readonly Queue<(IReadOnlyList<string> Tasks, int First)> _remoteSlots = new();
+    private readonly RunPhase _phase;
+    private readonly TimelineRecorder _timeline;
+    private readonly NodeRoster _roster;
+    private readonly LoopLedger _ledger;
     private readonly LoopBook _book = new();
     private readonly LoopPlan _plan;
+    private readonly ReleaseLead _releaseLead;
+    private readonly List<ClockStep> _clockSteps = new();
     private readonly long _startedUs = WireClock.NowUs();
     private long _firstLoopStartUs;
     private long _lastVerdictUs;
-    private StoppedBy _stoppedBy = StoppedBy.Failure;
-    private readonly TimelineRecorder _timeline;
-    private readonly ReleaseLead _releaseLead;
+    private double _startupMs;
 
-    // The loop under way.
-    private int _loop;
-    private long _loopStartUs;
-    private long _releaseAtUs;
-    private long _releaseSentUs;
     private long _lateReleases;
     private const int LateReleasesWarned = 20;
-    private TimeSpan _releaseIn;
-    private readonly HashSet<string> _readyNodes = new();
-    private bool _loopPrepared;
-    private readonly Dictionary<string, TaskReport> _reports = new();
-    private readonly Dictionary<string, TaskError> _missing = new();
-    private readonly Dictionary<string, NodeClock> _loopClocks = new();
-    private readonly List<ClockStep> _clockSteps = new();
-    private string? _loopAbort;
 
     // The next loop, when its tasks were parked while this one was judged (ParkAhead), and its nodes' TasksReady
     // with the instants they arrived.
@@ -99,20 +71,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private long _parkingAheadSentUs;
     private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
 
-    private double _startupMs;
+    // How the run ends.
+    private StoppedBy _stoppedBy = StoppedBy.Failure;
     private string? _abortReason;
     private bool _interrupted;
-
-    private readonly RunPhase _phase;
 
     public OrchestratorActor(RunSettings settings, RunContext run, ScenarioSteps scenario, IRunObserver observer,
         Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase phase)
     {
         _phase = phase;
-        _phase.Enter("joining", 0);
+        _phase.Enter(RunPhase.Joining, 0);
         _settings = settings;
         _plan = new LoopPlan(settings.Loops, settings.Duration);
         _releaseLead = new ReleaseLead(settings.ReleaseLead);
+        _roster = NodeRoster.Of(settings);
+        _ledger = new LoopLedger(settings.Tasks);
         _run = run;
         _scenario = scenario;
         _observer = observer;
@@ -125,22 +98,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         _launcher = Context.ActorOf(launcherProps, "node-launcher");
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
-
-        var slots = settings.TaskSlots();
-        var firsts = slots.Select((_, i) => slots.Take(i).Sum(slot => slot.Count)).ToList();
-        for (var i = 0; i < settings.Nodes; i++)
-        {
-            var id = $"node-{i + 1}";
-            _nodes[id] = new NodeEntry(id, local: true, slots[i], firsts[i]);
-        }
-        // Remote nodes the orchestrator starts itself come next, one per host; the rest join by hand.
-        for (var i = 0; i < settings.RemoteHosts.Count; i++)
-        {
-            var slot = settings.Nodes + i;
-            var id = $"node-{slot + 1}";
-            _nodes[id] = new NodeEntry(id, local: false, slots[slot], firsts[slot], settings.RemoteHosts[i]);
-        }
-        for (var i = settings.Nodes + settings.RemoteHosts.Count; i < slots.Count; i++) _remoteSlots.Enqueue((slots[i], firsts[i]));
         Joining();
     }
 
@@ -148,7 +105,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private Address Address => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
-    private int ExpectedTasks => _settings.Tasks;
+    /// <summary>The loop under way (0 before the first).</summary>
+    private int Loop => _ledger.Loop;
 
     protected override void PreStart()
     {
@@ -157,9 +115,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Note("run-started", null, address);
         _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
             new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
-        var launches = _nodes.Values.Where(n => n.Local || n.LaunchedOn is not null).Select(n => Launch(n, address)).ToList();
+        var launches = _roster.Launched.Select(n => Launch(n, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
-        Timers.StartSingleTimer("join", JoinTimedOut.Instance, _settings.JoinLimit);
+        Timers.StartSingleTimer(JoinTimer, JoinTimedOut.Instance, _settings.JoinLimit);
     }
 
     /// <summary>
@@ -167,7 +125,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// the run's logs folder; a remote one through the launch template on its host, its CLEF log on its standard
     /// output, which the launcher writes to the same place.
     /// </summary>
-    private NodeLauncher.NodeLaunch Launch(NodeEntry node, string address)
+    private NodeLauncher.NodeLaunch Launch(RosterNode node, string address)
     {
         var log = Path.Combine(_run.LogsFolder, node.Id + ".clef");
         var tls = _settings.Tls ? (_settings.TlsCert, _settings.TlsKey, _settings.TlsCa) : ((string, string, string)?)null;
@@ -191,78 +149,45 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         Receive<RegisterNode>(HandleRegister);
         Receive<NodeReady>(HandleNodeReady);
-        Receive<NodeFailed>(failed => Abort($"node {failed.NodeId} could not set up: {failed.Reason}"));
-        Receive<JoinTimedOut>(_ => Abort(JoinTimeoutReason()));
-        NodeLossHandlers(lost => Abort(lost));
+        Receive<NodeFailed>(failed => Finish($"node {failed.NodeId} could not set up: {failed.Reason}"));
+        Receive<JoinTimedOut>(_ => Finish($"not every node joined within {_settings.JoinLimit.TotalSeconds:0.###} s: missing {string.Join("; ", _roster.NotJoined())}"));
+        NodeLossHandlers(lost => Finish(lost));
         CommonHandlers();
     }
 
     private void HandleRegister(RegisterNode register)
     {
         _timeline.Received(register, register.NodeId, null);
-        var refusal = Refusal(register, out var entry);
-        if (refusal is not null)
+        var admission = _roster.Admit(register, Sender, _run.RunId, _run.Token, (WireClock.NowUs() - _startedUs) / 1000.0);
+        if (admission.Node is not { } node)
         {
-            _log.Warning("Refused node {Node} from {Address} (pid {Pid}): {Reason}", register.NodeId, Sender.Path.Address, register.Pid, refusal);
-            Sender.Tell(new NodeRejected(register.NodeId, refusal));
+            _log.Warning("Refused node {Node} from {Address} (pid {Pid}): {Reason}", register.NodeId, Sender.Path.Address, register.Pid, admission.Refusal);
+            Sender.Tell(new NodeRejected(register.NodeId, admission.Refusal!));
             return;
         }
-        if (entry!.Ref is null)
+        if (admission.First)
         {
-            entry.Ref = Sender;
-            entry.Pid = register.Pid;
-            entry.Host = register.Host;
-            entry.JoinMs = (WireClock.NowUs() - _startedUs) / 1000.0;
-            // A node this orchestrator started is watched as a process (the launcher reports its exit); only a node
-            // started by hand is watched over Akka.Remote, whose heartbeats a machine busy with thousands of
-            // released tasks can hold up for seconds.
-            if (!entry.Local && entry.LaunchedOn is null) Context.Watch(Sender);
-            _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", entry.Id, Sender.Path.Address, register.Pid, entry.TaskIds.Count);
+            if (node.WatchedRemotely) Context.Watch(Sender);
+            _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", node.Id, Sender.Path.Address, register.Pid, node.TaskIds.Count);
         }
-        var accepted = new NodeAccepted(_run.RunId, entry.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,
+        var accepted = new NodeAccepted(_run.RunId, node.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,
             (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds,
             _settings.Scenario, _settings.ScenarioAssembly, _settings.ScenarioSection, _settings.ScenarioSettings,
-            _settings.Tasks, _settings.Loops, entry.FirstTaskIndex, entry.TaskIds);
+            _settings.Tasks, _settings.Loops, node.FirstTaskIndex, node.TaskIds);
         Sender.Tell(accepted);
-        _timeline.Sent(accepted, entry.Id, null);
-    }
-
-    /// <summary>Why a registration is refused, or null (with the node's entry) when it is accepted.</summary>
-    private string? Refusal(RegisterNode register, out NodeEntry? entry)
-    {
-        entry = null;
-        if (register.ProtocolVersion != Protocol.Version)
-            return $"protocol version {register.ProtocolVersion}; this orchestrator speaks version {Protocol.Version}";
-        if (!string.Equals(register.Token, _run.Token, StringComparison.Ordinal))
-            return "wrong token";
-        if (register.RunId.Length > 0 && register.RunId != _run.RunId)
-            return $"the node belongs to run {register.RunId}; this is run {_run.RunId}";
-        if (_nodes.TryGetValue(register.NodeId, out var known))
-        {
-            if (known.Ref is not null && !known.Ref.Equals(Sender)) return $"node id {register.NodeId} is taken";
-            entry = known;
-            return null;
-        }
-        if (_remoteSlots.Count == 0) return "the run expects no more nodes";
-        var (tasks, first) = _remoteSlots.Dequeue();
-        entry = new NodeEntry(register.NodeId, local: false, tasks, first);
-        _nodes[entry.Id] = entry;
-        return null;
+        _timeline.Sent(accepted, node.Id, null);
     }
 
     private void HandleNodeReady(NodeReady ready)
     {
-        if (!_nodes.TryGetValue(ready.NodeId, out var entry) || entry.Ready) return;
-        _timeline.Received(ready, entry.Id, null);
-        entry.Ready = true;
-        entry.Clock = new NodeClock(ready.ClockOffsetUs, ready.ClockUncertaintyUs);
-        entry.ClockKnownAtUs = WireClock.NowUs();
-        (entry.Cores, entry.Machine) = (ready.Cores, ready.Machine);
-        var readyCount = _nodes.Values.Count(n => n.Ready);
-        _observer.NodeJoined(entry.Id, entry.JoinMs, readyCount, _settings.TotalNodes);
-        _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", entry.Id, ready.Tasks, readyCount, _settings.TotalNodes);
+        if (_roster.Find(ready.NodeId) is not { Ready: false } node) return;
+        _timeline.Received(ready, node.Id, null);
+        node.ReadyWith(ready, WireClock.NowUs());
+        var readyCount = _roster.ReadyCount;
+        _observer.NodeJoined(node.Id, node.JoinMs, readyCount, _settings.TotalNodes);
+        _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", node.Id, ready.Tasks, readyCount, _settings.TotalNodes);
         if (readyCount < _settings.TotalNodes) return;
-        Timers.Cancel("join");
+        Timers.Cancel(JoinTimer);
         _startupMs = (WireClock.NowUs() - _run.ProcessStartUs) / 1000.0;
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_startupMs, 1));
         ChooseReleaseWaits();
@@ -272,22 +197,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>How each node's tasks wait for the release, from the nodes' tasks, cores and machines (release.wait).</summary>
     private void ChooseReleaseWaits()
     {
-        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait,
-            _nodes.Values.Select(n => new NodeShape(n.Id, n.Machine, n.TaskIds.Count, n.Cores)).ToList());
-        foreach (var node in _nodes.Values)
+        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait, _roster.Shapes());
+        foreach (var node in _roster.All)
         {
             node.ReleaseWait = plan[node.Id];
             _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}",
                 node.Id, node.TaskIds.Count, node.Cores, node.ReleaseWait);
         }
-    }
-
-    private string JoinTimeoutReason()
-    {
-        var missing = _nodes.Values.Where(n => !n.Ready).Select(n => n.Ref is null ? $"{n.Id} (never registered)" : $"{n.Id} (registered, not set up)").ToList();
-        if (_remoteSlots.Count > 0)
-            missing.Add($"{_remoteSlots.Count} of {_settings.RemoteNodes} remote nodes (came: {string.Join(", ", _nodes.Values.Where(n => !n.Local).Select(n => $"{n.Id}@{n.Host}").DefaultIfEmpty("none"))})");
-        return $"not every node joined within {_settings.JoinLimit.TotalSeconds:0.###} s: missing {string.Join("; ", missing)}";
     }
 
     // ---- one loop ------------------------------------------------------------------------------
@@ -296,41 +212,24 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         var parkedAhead = _parkingAhead == loop;
         _parkingAhead = 0;
-        _loop = loop;
-        _loopStartUs = parkedAhead ? _parkingAheadSentUs : WireClock.NowUs();
-        if (loop == 1) _firstLoopStartUs = _loopStartUs;
-        _readyNodes.Clear();
-        _loopPrepared = false;
-        _reports.Clear();
-        _missing.Clear();
-        _loopClocks.Clear();
-        _loopAbort = null;
-        _releaseAtUs = 0;
-        _releaseSentUs = 0;
+        _ledger.Begin(loop, parkedAhead ? _parkingAheadSentUs : WireClock.NowUs());
+        _roster.NewLoop();
+        if (loop == 1) _firstLoopStartUs = _ledger.StartUs;
         _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
         // The reset and the parking overlap: no task acts before the Release, which waits for both.
         var scenario = _scenario;
         Task.Run(() => scenario.BeforeTasks(loop))
             .PipeTo(Self, success: () => new LoopPrepared(loop),
-                failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
+                failure: e => new PrepareFailed(loop, $"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
         if (!parkedAhead) SendPrepareLoop(loop);
-        Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
-        Enter("barrier", Barrier);
+        Timers.StartSingleTimer(BarrierTimer, new BarrierTimedOut(loop), _settings.BarrierTimeout);
+        Enter(RunPhase.Barrier, Barrier);
         foreach (var (ready, receivedUs) in _readyAhead) NodeTasksReady(ready, receivedUs);
         _readyAhead.Clear();
     }
 
     /// <summary>Tells every live node to park its tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
-    private void SendPrepareLoop(int loop)
-    {
-        foreach (var node in LiveNodes)
-        {
-            node.PrepareSentUs = WireClock.NowUs();
-            var prepare = new PrepareLoop(loop, node.ReleaseWait, node.PrepareSentUs);
-            node.Ref!.Tell(prepare);
-            _timeline.Sent(prepare, node.Id, loop);
-        }
-    }
+    private void SendPrepareLoop(int loop) => TellLiveNodes(node => node.Prepare(loop, WireClock.NowUs()), loop);
 
     /// <summary>
     /// Once every task of a loop has reported, the nodes park their tasks for the next one while this one is read
@@ -340,7 +239,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void ParkAhead(int loop)
     {
-        if (_loopAbort is not null || _missing.Count > 0 || loop >= _plan.LastLoop || _nodes.Values.Any(n => n.Lost is not null)) return;
+        if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
         _parkingAhead = loop + 1;
         _parkingAheadSentUs = WireClock.NowUs();
         _readyAhead.Clear();
@@ -351,19 +250,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         Receive<TasksReady>(ready =>
         {
-            if (ready.Loop != _loop) return;
+            if (ready.Loop != Loop) return;
             _timeline.Received(ready, ready.NodeId, ready.Loop);
             NodeTasksReady(ready, WireClock.NowUs());
         });
-        Receive<LoopPrepared>(prepared => prepared.Loop == _loop, _ =>
+        Receive<LoopPrepared>(prepared => prepared.Loop == Loop, _ =>
         {
-            _loopPrepared = true;
+            _ledger.MarkPrepared();
             ReleaseWhenSet();
         });
-        Receive<StoreFailed>(failed => Abort(failed.Reason));
-        Receive<BarrierTimedOut>(timeout => timeout.Loop == _loop, _ =>
+        Receive<PrepareFailed>(failed => Finish(failed.Reason));
+        Receive<BarrierTimedOut>(timeout => timeout.Loop == Loop, _ =>
         {
-            var missing = _nodes.Values.Where(n => !_readyNodes.Contains(n.Id)).Select(n => n.Id);
+            var missing = _roster.All.Where(n => !_ledger.IsReady(n.Id)).Select(n => n.Id);
             EndLoop($"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", missing)}", stillRunning: false);
         });
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
@@ -373,159 +272,130 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>A node has every task parked for this loop; its TasksReady arrived at <paramref name="receivedUs"/>.</summary>
     private void NodeTasksReady(TasksReady ready, long receivedUs)
     {
-        if (_nodes.TryGetValue(ready.NodeId, out var entry))
+        if (_roster.Find(ready.NodeId) is { } node)
         {
             // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-            var (offsetUs, uncertaintyUs) = WireClock.Exchange(entry.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs);
-            MeasuredClock(entry, new NodeClock(offsetUs, uncertaintyUs));
+            var (offsetUs, uncertaintyUs) = WireClock.Exchange(node.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs);
+            MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
         }
-        _readyNodes.Add(ready.NodeId);
-        _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", _loop, ready.NodeId, _readyNodes.Count, _settings.TotalNodes);
+        _ledger.NodeReady(ready.NodeId);
+        _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);
         ReleaseWhenSet();
     }
 
-    /// <summary>
-    /// A node's clock as measured just before this loop: the loop's instants from the node are moved by the best of it
-    /// and what was known (<see cref="NodeClock.Better"/>); a jump from what was known larger than both uncertainties
-    /// is a step, named in the report and on the console.
-    /// </summary>
-    private void MeasuredClock(NodeEntry entry, NodeClock measured)
+    /// <summary>A node's clock as measured just before this loop (<see cref="RosterNode.Measured"/>); a step is named in the report and on the console.</summary>
+    private void MeasuredClock(RosterNode node, NodeClock measured)
     {
-        var now = WireClock.NowUs();
-        var known = entry.Clock.Aged(now - entry.ClockKnownAtUs);
+        var clock = node.Measured(measured, WireClock.NowUs(), Loop);
         _log.Debug("Loop {Loop}: node {Node} measured its clock offset as {ClockOffsetUs} us +/- {ClockUncertaintyUs} us (known: {KnownOffsetUs} us +/- {KnownUncertaintyUs} us)",
-            new object[] { _loop, entry.Id, measured.OffsetUs, measured.UncertaintyUs, known.OffsetUs, known.UncertaintyUs });
-        var clock = NodeClock.Better(known, measured);
-        if (NodeClock.StepUs(known, measured) is { } stepUs)
-        {
-            var step = new ClockStep(entry.Id, _loop, stepUs / 1000.0, (known.UncertaintyUs + measured.UncertaintyUs) / 1000.0);
-            _clockSteps.Add(step);
-            _observer.ClockStepped(step);
-            _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
-                _loop, entry.Id, step.StepMs, step.UncertaintyMs);
-        }
-        if (clock == measured) (entry.Clock, entry.ClockKnownAtUs) = (measured, now);
-        _loopClocks[entry.Id] = clock;
+            new object[] { Loop, node.Id, measured.OffsetUs, measured.UncertaintyUs, clock.Known.OffsetUs, clock.Known.UncertaintyUs });
+        if (clock.Step is not { } step) return;
+        _clockSteps.Add(step);
+        _observer.ClockStepped(step);
+        _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
+            Loop, node.Id, step.StepMs, step.UncertaintyMs);
     }
-
-    /// <summary>A node's clock for this loop: as measured before it, else as last measured.</summary>
-    private NodeClock ClockOf(string nodeId) =>
-        _loopClocks.TryGetValue(nodeId, out var clock) ? clock : _nodes.TryGetValue(nodeId, out var entry) ? entry.Clock : NodeClock.Same;
 
     /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
     private void ReleaseWhenSet()
     {
-        if (_loopPrepared && _readyNodes.Count == _settings.TotalNodes) ReleaseAll();
+        if (_ledger.Prepared && _ledger.ReadyNodes == _settings.TotalNodes) ReleaseAll();
     }
 
     private void ReleaseAll()
     {
-        Timers.Cancel("barrier");
+        Timers.Cancel(BarrierTimer);
         // The agreed instant: after the release delay, and never sooner than the lead every node needs to have it.
         var lead = _releaseLead.Next;
-        _releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
-        _releaseSentUs = WireClock.NowUs();
-        _releaseAtUs = _releaseSentUs + (long)_releaseIn.TotalMicroseconds;
-        foreach (var node in LiveNodes)
-        {
-            // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
-            var release = new Release(_loop, _releaseAtUs, ClockOf(node.Id).ToNodeUs(_releaseAtUs));
-            node.Ref!.Tell(release);
-            _timeline.Sent(release, node.Id, _loop);
-        }
-        if (LoopDetail.Planned(_loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
-        else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
-        var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
-        Timers.StartSingleTimer("loop", new LoopTimedOut(_loop), limit);
-        Enter("collecting", Collecting);
+        var releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
+        var releaseSentUs = WireClock.NowUs();
+        var releaseAtUs = releaseSentUs + (long)releaseIn.TotalMicroseconds;
+        _ledger.Released(releaseSentUs, releaseAtUs);
+        // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
+        TellLiveNodes(node => new Release(Loop, releaseAtUs, node.ClockThisLoop.ToNodeUs(releaseAtUs)), Loop);
+        if (LoopDetail.Planned(Loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
+        else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
+        var limit = releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+        Timers.StartSingleTimer(LoopTimer, new LoopTimedOut(Loop, limit), limit);
+        Enter(RunPhase.Collecting, Collecting);
     }
 
     private void Collecting()
     {
         Receive<TaskReport>(HandleReport);
-        Receive<LoopTimedOut>(timeout => timeout.Loop == _loop, _ =>
+        Receive<LoopTimedOut>(timeout => timeout.Loop == Loop, timeout =>
         {
             var silent = new List<string>();
-            foreach (var node in _nodes.Values)
+            foreach (var node in _roster.All)
             {
-                var unreported = node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)).ToList();
-                if (unreported.Count > 0) silent.Add($"{node.Id} ({unreported.Count} tasks)");
-                foreach (var task in unreported)
-                    _missing[task] = new TaskError(task, node.Id, "no report before the loop timeout", Indeterminate: true);
+                var unreported = _ledger.GiveUp(node.Id, node.TaskIds, "no report before the loop timeout", indeterminate: true);
+                if (unreported > 0) silent.Add($"{node.Id} ({unreported} tasks)");
             }
-            var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
-            EndLoop($"loop timeout after {limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
+            EndLoop($"loop timeout after {timeout.Limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
         });
         NodeLossHandlers(lost =>
         {
             // Tasks still parked (the release instant may be far off) skip the loop; released ones finish it.
-            var abort = new AbortLoop(_loop, lost);
-            foreach (var node in LiveNodes)
-            {
-                node.Ref!.Tell(abort);
-                _timeline.Sent(abort, node.Id, _loop);
-            }
-            if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
+            var abort = new AbortLoop(Loop, lost);
+            TellLiveNodes(_ => abort, Loop);
+            if (_ledger.Complete) EndLoop(null, stillRunning: true);
         });
         CommonHandlers();
     }
 
     private void HandleReport(TaskReport report)
     {
-        if (report.Loop != _loop)
+        var filing = _ledger.File(report);
+        if (filing == Filing.OtherLoop)
         {
-            _log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", _loop, report.TaskId, report.Loop);
+            _log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", Loop, report.TaskId, report.Loop);
             return;
         }
         _timeline.Received(report, report.NodeId, report.Loop, report.TaskId);
-        if (_missing.ContainsKey(report.TaskId) || !_reports.TryAdd(report.TaskId, report))
+        if (filing == Filing.Duplicate)
         {
-            _log.Warning("Loop {Loop}: ignored a second report of task {Task}", _loop, report.TaskId);
+            _log.Warning("Loop {Loop}: ignored a second report of task {Task}", Loop, report.TaskId);
             return;
         }
-        _observer.TaskReported(_loop, _reports.Count + _missing.Count, ExpectedTasks);
+        _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
-                new object[] { _loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
-                    ClockOf(report.NodeId).ToOrchestratorUs(report.Phases.ReleasedUs) });
+                new object[] { Loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
+                    _roster.ClockOf(report.NodeId).ToOrchestratorUs(report.Phases.ReleasedUs) });
         else
-            _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", _loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
-        if (_reports.Count + _missing.Count >= ExpectedTasks) EndLoop(null, stillRunning: true);
+            _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", Loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
+        if (_ledger.Complete) EndLoop(null, stillRunning: true);
     }
 
     /// <summary>Ends the loop: reads the counter and verifies. Tasks not yet accounted for never ran.</summary>
     private void EndLoop(string? abortReason, bool stillRunning)
     {
-        Timers.Cancel("barrier");
-        Timers.Cancel("loop");
-        _loopAbort ??= abortReason;
+        Timers.Cancel(BarrierTimer);
+        Timers.Cancel(LoopTimer);
+        _ledger.CutShort(abortReason);
         if (!stillRunning)
         {
-            foreach (var node in _nodes.Values)
-            foreach (var task in node.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
-                _missing[task] = new TaskError(task, node.Id, "never released", Indeterminate: false);
+            foreach (var node in _roster.All) _ledger.GiveUp(node.Id, node.TaskIds, "never released", indeterminate: false);
         }
-        var loop = _loop;
-        Enter("verifying", Verifying);
+        var loop = Loop;
+        Enter(RunPhase.Verifying, Verifying);
         // No task released: none can have acted, so the outcome is not read (reading the store could race the
         // loop's own reset and show the previous loop's outcome).
-        var read = _releaseAtUs != 0;
-        if (!read)
-            _loopAbort = _loopAbort is null ? "no task was released, the outcome was not read" : $"{_loopAbort}; no task was released, the outcome was not read";
-        var (scenario, expected, reports, missing, abort) = (_scenario, ExpectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), _loopAbort);
+        var read = _ledger.WasReleased;
+        if (!read) _ledger.AddToAbort("no task was released, the outcome was not read");
+        var (scenario, expected, reports, missing, abort) = (_scenario, _ledger.ExpectedTasks, _ledger.Reports.ToList(), _ledger.Missing.ToList(), _ledger.Abort);
         var suspects = SuspectNodes();
         if (stillRunning && read) ParkAhead(loop);
         Task.Run(() => scenario.EndLoop(loop, expected, reports, missing, abort, read))
             .PipeTo(Self, success: verification => new LoopJudged(loop, verification),
-                failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
+                failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
     }
 
     /// <summary>Nodes lost or silent in this loop, which may hold the store: named when reading it fails.</summary>
     private string SuspectNodes()
     {
-        var suspects = _nodes.Values.Where(n => n.Lost is not null || n.TaskIds.Any(t => _missing.TryGetValue(t, out var e) && e.Indeterminate))
-            .Select(n => n.Id).ToList();
-        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {_loop}, one of which may hold the store: {string.Join(", ", suspects)})";
+        var suspects = _roster.All.Where(n => n.Lost is not null || n.TaskIds.Any(_ledger.IsIndeterminate)).Select(n => n.Id).ToList();
+        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {Loop}, one of which may hold the store: {string.Join(", ", suspects)})";
     }
 
     private void Verifying()
@@ -536,7 +406,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _timeline.Received(ready, ready.NodeId, ready.Loop);
             _readyAhead.Add((ready, WireClock.NowUs()));
         });
-        Receive<StoreFailed>(failed => Abort(failed.Reason));
+        // A loop cut short at its barrier may still be preparing.
+        Receive<PrepareFailed>(failed => Finish(failed.Reason));
+        Receive<JudgeFailed>(failed => Finish(failed.Reason));
         Receive<TaskReport>(HandleReport);
         NodeLossHandlers(_ => { });
         CommonHandlers();
@@ -545,15 +417,15 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleJudged(LoopJudged read)
     {
         var verification = read.Verification;
-        if (LongHolder.Finding(_reports.Values, _settings.LockTimeout) is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
+        if (LongHolder.Finding(_ledger.Reports, _settings.LockTimeout) is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         // Nodes that never said they were ready this loop keep their last measured clock.
-        var clocks = _nodes.Keys.ToDictionary(id => id, ClockOf);
+        var clocks = _roster.Clocks();
         var lateNodes = MeasureReleaseDelivery();
         var now = WireClock.NowUs();
-        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_reports.Values, clocks),
-            (now - _loopStartUs) / 1000.0, _releaseAtUs, _reports.Values.ToList(), clocks)
+        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_ledger.Reports, clocks),
+            (now - _ledger.StartUs) / 1000.0, _ledger.ReleaseAtUs, _ledger.Reports.ToList(), clocks)
         {
-            ReleaseLeadMs = _releaseAtUs > 0 ? (_releaseAtUs - _releaseSentUs) / 1000.0 : 0,
+            ReleaseLeadMs = _ledger.WasReleased ? (_ledger.ReleaseAtUs - _ledger.ReleaseSentUs) / 1000.0 : 0,
             LateReleaseNodes = lateNodes,
         };
         _lastVerdictUs = now;
@@ -564,7 +436,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
         // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
         // tasks cannot be trusted to run another loop.
-        if (_loopAbort is not null || _nodes.Values.Any(n => n.Lost is not null)) Finish(_loopAbort ?? "a node was lost");
+        if (_ledger.Abort is not null || _roster.AnyLost) Finish(_ledger.Abort ?? "a node was lost");
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
         else if (_plan.After(read.Loop, LoopsElapsed) is { } stoppedBy)
         {
@@ -599,23 +471,24 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private IReadOnlyList<string> MeasureReleaseDelivery()
     {
-        if (_releaseSentUs == 0) return [];
-        var deliveries = _reports.Values.Where(r => r.Phases.ReleaseReceivedUs > 0)
+        var releaseSentUs = _ledger.ReleaseSentUs;
+        if (releaseSentUs == 0) return [];
+        var deliveries = _ledger.Reports.Where(r => r.Phases.ReleaseReceivedUs > 0)
             .GroupBy(r => r.NodeId)
-            .Select(g => (Node: g.Key, Us: _nodes.TryGetValue(g.Key, out var n)
-                ? ClockOf(n.Id).ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - _releaseSentUs
+            .Select(g => (Node: g.Key, Us: _roster.Find(g.Key) is { } n
+                ? n.ClockThisLoop.ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - releaseSentUs
                 : 0))
             .ToList();
         if (deliveries.Count == 0) return [];
         _releaseLead.Observed(deliveries.Max(d => d.Us));
-        var leadUs = _releaseAtUs - _releaseSentUs;
+        var leadUs = _ledger.ReleaseAtUs - releaseSentUs;
         var late = deliveries.Where(d => d.Us > leadUs).ToList();
         foreach (var (node, us) in late)
         {
             // A long hunt on a busy machine can have many: the first few are warnings, the rest go to the log file.
             var level = ++_lateReleases <= LateReleasesWarned ? LogLevel.WarningLevel : LogLevel.DebugLevel;
             _log.Log(level, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
-                new object[] { _loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3),
+                new object[] { Loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3),
                     _lateReleases == LateReleasesWarned ? "; further late releases are logged at debug level" : "" });
         }
         return late.Select(d => d.Node).ToList();
@@ -623,38 +496,44 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
 
-    private IEnumerable<NodeEntry> LiveNodes => _nodes.Values.Where(n => n.Ref is not null && n.Lost is null);
+    /// <summary>Sends every live node its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
+    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop)
+    {
+        foreach (var node in _roster.Live)
+        {
+            var message = messageFor(node);
+            node.Ref!.Tell(message);
+            _timeline.Sent(message, node.Id, loop);
+        }
+    }
 
     /// <summary>A node lost (its process exited or its association died) in a state: mark it, then react.</summary>
     private void NodeLossHandlers(Action<string> onLost)
     {
         Receive<NodeLauncher.NodeStarted>(started =>
         {
-            if (_nodes.TryGetValue(started.NodeId, out var entry)) entry.Pid = started.Pid;
+            if (_roster.Find(started.NodeId) is { } node) node.Pid = started.Pid;
         });
         Receive<NodeLauncher.NodeExited>(exited =>
         {
-            if (!_nodes.TryGetValue(exited.NodeId, out var entry)) return;
-            entry.ExitCode = exited.ExitCode;
+            if (_roster.Find(exited.NodeId) is not { } node) return;
+            node.ExitCode = exited.ExitCode;
             var detail = exited.LastError is null ? "" : $" ({exited.LastError})";
-            MarkLost(entry, $"node {entry.Id} (pid {exited.Pid}) exited with code {exited.ExitCode}{detail}", onLost);
+            MarkLost(node, $"node {node.Id} (pid {exited.Pid}) exited with code {exited.ExitCode}{detail}", onLost);
         });
         Receive<Terminated>(terminated =>
         {
-            var entry = _nodes.Values.FirstOrDefault(n => terminated.ActorRef.Equals(n.Ref));
-            if (entry is not null) MarkLost(entry, $"node {entry.Id} at {terminated.ActorRef.Path.Address} is unreachable", onLost);
+            if (_roster.Find(terminated.ActorRef) is { } node) MarkLost(node, $"node {node.Id} at {terminated.ActorRef.Path.Address} is unreachable", onLost);
         });
     }
 
-    private void MarkLost(NodeEntry entry, string reason, Action<string> onLost)
+    private void MarkLost(RosterNode node, string reason, Action<string> onLost)
     {
-        if (entry.Lost is not null) return;
-        entry.Lost = reason;
-        _log.Error("Loop {Loop}: lost {Reason}", _loop, reason);
-        _lock.Tell(new LockActor.NodeGone(entry.Id));
-        foreach (var task in entry.TaskIds.Where(t => !_reports.ContainsKey(t) && !_missing.ContainsKey(t)))
-            _missing[task] = new TaskError(task, entry.Id, $"lost with its node: {reason}", Indeterminate: _releaseAtUs > 0);
-        _loopAbort ??= $"lost {reason}";
+        if (!node.Lose(reason)) return;
+        _log.Error("Loop {Loop}: lost {Reason}", Loop, reason);
+        _lock.Tell(new LockActor.NodeGone(node.Id));
+        _ledger.GiveUp(node.Id, node.TaskIds, $"lost with its node: {reason}", indeterminate: _ledger.WasReleased);
+        _ledger.CutShort($"lost {reason}");
         onLost(reason);
     }
 
@@ -673,20 +552,18 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         Receive<RegisterNode>(register =>
         {
-            var known = _nodes.Values.FirstOrDefault(n => Sender.Equals(n.Ref));
-            if (known is not null) return;
+            if (_roster.Find(Sender) is not null) return;
             _log.Warning("Refused node {Node} from {Address}: the run has started", register.NodeId, Sender.Path.Address);
             Sender.Tell(new NodeRejected(register.NodeId, "the run has started"));
         });
-        ReceiveAny(message => _log.Warning("Loop {Loop}: {MessageType} is not expected now; ignored", _loop, message.GetType().Name));
+        ReceiveAny(message => _log.Warning("Loop {Loop}: {MessageType} is not expected now; ignored", Loop, message.GetType().Name));
     }
 
-    private void Abort(string reason)
-    {
-        _abortReason ??= reason;
-        Finish(reason);
-    }
-
+    /// <summary>
+    /// Ends the run: every live node is told to shut down and the launcher to stop the processes.
+    /// <paramref name="reason"/>: why the run stops early (the run's abort reason, unless it had one already); null
+    /// when the loops simply ran out (their count, the time budget, a verdict without continue-on-failure).
+    /// </summary>
     private void Finish(string? reason)
     {
         _abortReason ??= reason;
@@ -696,13 +573,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _observer.Aborting(reason);
             _log.Warning("Run {RunId} stops: {Reason}", _run.RunId, reason);
         }
-        foreach (var node in LiveNodes)
-        {
-            node.Ref!.Tell(Shutdown.Instance);
-            _timeline.Sent(Shutdown.Instance, node.Id, null);
-        }
+        TellLiveNodes(_ => Shutdown.Instance, null);
         _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
-        Enter("shutting-down", ShuttingDown);
+        Enter(RunPhase.ShuttingDown, ShuttingDown);
     }
 
     private void ShuttingDown()
@@ -714,7 +587,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         Receive<NodeLauncher.NodeExited>(exited =>
         {
-            if (_nodes.TryGetValue(exited.NodeId, out var entry)) entry.ExitCode = exited.ExitCode;
+            if (_roster.Find(exited.NodeId) is { } node) node.ExitCode = exited.ExitCode;
         });
         Receive<Terminated>(_ => { });
         AnswerClockProbes();
@@ -726,7 +599,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>Becomes a state, and says so in every log event from now on.</summary>
     private void Enter(string phase, Action state)
     {
-        _phase.Enter(phase, _loop);
+        _phase.Enter(phase, Loop);
         Become(state);
     }
 
@@ -735,15 +608,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         // The verdict covers the loops that ran: a time budget spent is no failure, a run cut short is.
         var verdict = _book.Worst ?? Verdict.Inconclusive;
         if (_abortReason is not null) verdict = verdict.Worst(Verdict.Inconclusive);
-        var nodes = _nodes.Values
-            .OrderBy(n => n.Local ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)
-            .Select(n => new NodeRecord(n.Id, n.Pid, n.Host, n.TaskIds, Math.Round(n.JoinMs, 1), n.Local, n.ExitCode, n.Lost,
-                n.Clock.OffsetUs, n.Clock.UncertaintyUs) { ReleaseWait = n.ReleaseWait, Cores = n.Cores })
-            .ToList();
         _timeline.Note("run-ended", null, verdict.Name());
         var kept = _book.Kept;
         var loopsElapsed = _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_lastVerdictUs - _firstLoopStartUs);
-        _done.TrySetResult(new RunOutcome(verdict, nodes, kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
+        _done.TrySetResult(new RunOutcome(verdict, _roster.Records(), kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
             [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy, _clockSteps.ToList()));
         Become(() => ReceiveAny(_ => { }));
     }

@@ -9,7 +9,14 @@ namespace ActorRunner.Orchestrator.Hosting;
 /// </summary>
 public sealed class RunPhase : ILogEventEnricher
 {
-    private volatile string _phase = "starting";
+    public const string Starting = "starting";
+    public const string Joining = "joining";
+    public const string Barrier = "barrier";
+    public const string Collecting = "collecting";
+    public const string Verifying = "verifying";
+    public const string ShuttingDown = "shutting-down";
+
+    private volatile string _phase = Starting;
     private volatile int _loop;
 
     public string Phase => _phase;
