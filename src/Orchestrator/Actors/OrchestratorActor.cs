@@ -115,32 +115,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Note("run-started", null, address);
         _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
             new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
-        var launches = _roster.Launched.Select(n => Launch(n, address)).ToList();
+        var launches = _roster.Launched.Select(n => NodeLaunches.For(_settings, _run, n.Id, n.LaunchedOn, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer(JoinTimer, JoinTimedOut.Instance, _settings.JoinLimit);
-    }
-
-    /// <summary>
-    /// How a node the orchestrator starts is started: a local one with the node program beside this one, its log in
-    /// the run's logs folder; a remote one through the launch template on its host, its CLEF log on its standard
-    /// output, which the launcher writes to the same place.
-    /// </summary>
-    private NodeLauncher.NodeLaunch Launch(RosterNode node, string address)
-    {
-        var log = Path.Combine(_run.LogsFolder, node.Id + ".clef");
-        var tls = _settings.Tls ? (_settings.TlsCert, _settings.TlsKey, _settings.TlsCa) : ((string, string, string)?)null;
-        if (node.LaunchedOn is not { } host)
-        {
-            var local = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, _settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
-                null, _settings.JoinTimeout, log, _settings.LogLevel, WatchStdin: true,
-                _settings.ScenarioAssembly.Length > 0 ? _settings.ScenarioAssembly : null, tls);
-            return new NodeLauncher.NodeLaunch(node.Id, local.ToArguments());
-        }
-        // The node binds every address of its host and is reached at the host's name; its scenario assembly, when
-        // there is one, is found at the orchestrator's path (NodeAccepted) unless the host is told otherwise.
-        var remote = new NodeCommandLine(address, _run.Token, _run.RunId, node.Id, "0.0.0.0", LaunchTemplate.HostName(host),
-            _settings.JoinTimeout, NodeCommandLine.StandardOutput, _settings.LogLevel, WatchStdin: true, null, tls);
-        return new NodeLauncher.NodeLaunch(node.Id, remote.ToArguments(), LaunchTemplate.Parse(_settings.RemoteLaunch).Command(host, remote.ToArguments()), log);
     }
 
     // ---- joining -------------------------------------------------------------------------------
