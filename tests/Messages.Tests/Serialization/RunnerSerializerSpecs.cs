@@ -3,24 +3,14 @@ using System.Text;
 using ActorRunner.Messages;
 using ActorRunner.Messages.Serialization;
 using Akka.Actor;
-using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ActorRunner.Messages.Tests.Serialization;
 
 public sealed class RunnerSerializerSpecs : IDisposable
 {
-    private const string StrictHocon = """
-        akka.actor {
-          serializers {
-            actor-runner = "ActorRunner.Messages.Serialization.RunnerSerializer, ActorRunner.Messages"
-          }
-          serialization-bindings {
-            "ActorRunner.Messages.IRunnerMessage, ActorRunner.Messages" = actor-runner
-          }
-          serialization-settings.allow-unregistered-types = false
-        }
-        """;
-
     /// <summary>
     /// One sample per wire type, every field set to something other than its default, so a field that does not
     /// survive the trip shows up. A type in <see cref="RunnerSerializer.MessageTypes"/> without a sample fails.
@@ -157,17 +147,29 @@ public sealed class RunnerSerializerSpecs : IDisposable
     }
 
     [Fact]
-    public void An_actor_system_with_strict_serialization_uses_the_runner_serializer_and_nothing_else()
+    public async Task The_production_setup_makes_serialization_strict_with_the_runner_serializer_and_nothing_else()
     {
-        using var system = ActorSystem.Create("strict-serialization-specs", ConfigurationFactory.ParseString(StrictHocon));
+        // The actor system as both apps build it: through Akka.Hosting, with the setup they share.
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka("strict-serialization-specs", akka => akka.WithRunnerSerialization());
+        using var host = builder.Build();
+        await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
 
-        var forReport = system.Serialization.FindSerializerFor(Samples[typeof(TaskReport)]);
-        var forShutdown = system.Serialization.FindSerializerFor(Shutdown.Instance);
+            var forReport = system.Serialization.FindSerializerFor(Samples[typeof(TaskReport)]);
+            var forShutdown = system.Serialization.FindSerializerFor(Shutdown.Instance);
 
-        Assert.IsType<RunnerSerializer>(forReport);
-        Assert.IsType<RunnerSerializer>(forShutdown);
-        var refused = Assert.Throws<SerializationException>(() => system.Serialization.FindSerializerFor(new NotAWireMessage("x")));
-        Assert.Contains(nameof(NotAWireMessage), refused.Message);
+            Assert.IsType<RunnerSerializer>(forReport);
+            Assert.IsType<RunnerSerializer>(forShutdown);
+            var refused = Assert.Throws<SerializationException>(() => system.Serialization.FindSerializerFor(new NotAWireMessage("x")));
+            Assert.Contains(nameof(NotAWireMessage), refused.Message);
+        }
+        finally
+        {
+            await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     private sealed record NotAWireMessage(string Text);

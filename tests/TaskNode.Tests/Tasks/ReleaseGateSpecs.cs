@@ -103,4 +103,19 @@ public sealed class ReleaseGateSpecs
         var left = await Task.WhenAll(tasks).WaitAsync(Bound);
         Assert.Equal(-1, left[0]);
     }
+
+    [Theory]
+    [InlineData(ReleaseWait.Spin)]
+    [InlineData(ReleaseWait.Wake)]
+    public void A_gate_never_opened_lets_a_task_go_after_its_timeout_saying_it_was_not_released(ReleaseWait mode)
+    {
+        var gate = new ReleaseGate(1, mode);
+        var timeout = TimeSpan.FromMilliseconds(100);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.False(gate.Wait(timeout, CancellationToken.None));
+
+        Assert.True(waited.Elapsed >= timeout - TimeSpan.FromMilliseconds(1), $"left after {waited.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal((0L, false, (string?)null), (gate.OpenedUs, gate.IsAborted, gate.AbortReason));
+    }
 }

@@ -1,5 +1,6 @@
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
+using ActorRunner.TaskNode.Capacity;
 using ActorRunner.TaskNode.Locking;
 using ActorRunner.TaskNode.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,12 +35,12 @@ public sealed class TaskWorkerSpecs : IDisposable
         public void Dispose() { }
     }
 
-    private TaskWorker OpenWorker(Func<ActionResult> action)
+    private TaskWorker OpenWorker(Func<ActionResult> action, TimeSpan hold = default)
     {
         var run = new ScenarioRun("run-1", "scripted", 1, 1, new LockInfo("file", LockTimeout, false), Path.Combine(_folder, "counter.db"), ScenarioSection.Empty);
         var log = new TaskLogger(NullLogger.Instance, "task-1");
         var context = new TaskContext(run, "node-1", "task-1", 0, 0, log);
-        var worker = new TaskWorker(context, log, () => new ScriptedTask(action), new FileTaskLock(_lockPath), TimeSpan.Zero,
+        var worker = new TaskWorker(context, log, () => new ScriptedTask(action), new FileTaskLock(_lockPath), hold,
             NullLogger.Instance, _stopping.Token);
         _opened.Add(worker);
         worker.Open();
@@ -47,11 +48,11 @@ public sealed class TaskWorkerSpecs : IDisposable
     }
 
     /// <summary>Runs one loop: the task parks, then the gate opens at once (or the loop is called off); returns its report.</summary>
-    private static async Task<TaskReport> RunLoop(TaskWorker worker, string? callOff = null)
+    private static async Task<TaskReport> RunLoop(TaskWorker worker, string? callOff = null, int loop = 1, ReleaseWait wait = ReleaseWait.Wake)
     {
         var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reported = new TaskCompletionSource<TaskReport>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var round = new LoopRound(1, ReleaseWait.Wake, 1, "node-1", _ => parked.TrySetResult(), r => reported.TrySetResult(r));
+        var round = new LoopRound(loop, wait, 1, "node-1", _ => parked.TrySetResult(), r => reported.TrySetResult(r));
         worker.Enqueue(round);
         await parked.Task.WaitAsync(Bound);
         if (callOff is null) round.Gate.OpenAt(WireClock.NowUs());
@@ -129,5 +130,68 @@ public sealed class TaskWorkerSpecs : IDisposable
         Assert.Equal("loop called off before its release: node-2 was lost", report.Error);
         Assert.Equal(0, report.Phases.ReleasedUs);
         Assert.False(acted);
+    }
+
+    [Theory]
+    [InlineData(ReleaseWait.Wake)]
+    [InlineData(ReleaseWait.Spin)]
+    public async Task A_task_is_kept_across_loops_and_acts_once_in_each_however_it_waits_for_the_release(ReleaseWait wait)
+    {
+        var value = 0L;
+        var worker = OpenWorker(() => new ActionResult(value, ++value));
+
+        var first = await RunLoop(worker, loop: 1, wait: wait);
+        var second = await RunLoop(worker, loop: 2, wait: wait);
+
+        Assert.Equal((1, TaskOutcome.Committed, 0L, 1L), (first.Loop, first.Outcome, first.Observed, first.Written));
+        Assert.Equal((2, TaskOutcome.Committed, 1L, 2L), (second.Loop, second.Outcome, second.Observed, second.Written));
+        Assert.All(new[] { first, second }, r => Assert.True(r.Phases.GateOpenedUs > 0 && r.Phases.ReleasedUs >= r.Phases.GateOpenedUs));
+    }
+
+    [Fact]
+    public async Task The_lock_is_held_for_the_hold_after_the_action_before_it_is_given_up()
+    {
+        var hold = TimeSpan.FromMilliseconds(30);
+
+        var report = await RunLoop(OpenWorker(() => new ActionResult(0, 1), hold));
+
+        Assert.Equal(TaskOutcome.Committed, report.Outcome);
+        Assert.True(report.Phases.LockReleasedUs - report.Phases.WrittenUs >= hold.TotalMicroseconds,
+            $"held {report.Phases.LockReleasedUs - report.Phases.WrittenUs} us after the write");
+    }
+
+    [Fact]
+    public async Task A_node_stopping_while_its_task_is_parked_reports_the_task_never_released()
+    {
+        var acted = false;
+        var worker = OpenWorker(() => { acted = true; return new ActionResult(0, 1); });
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reported = new TaskCompletionSource<TaskReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Enqueue(new LoopRound(1, ReleaseWait.Wake, 1, "node-1", _ => parked.TrySetResult(), r => reported.TrySetResult(r)));
+        await parked.Task.WaitAsync(Bound);
+
+        _stopping.Cancel();
+        var report = await reported.Task.WaitAsync(Bound);
+
+        Assert.Equal((TaskOutcome.Failed, TaskFailure.NeverReleased, "never released"), (report.Outcome, report.Failure, report.Error));
+        Assert.Equal(0, report.Phases.ReleasedUs);
+        Assert.False(acted);
+    }
+
+    [Fact]
+    public void A_task_that_cannot_be_set_up_names_the_step_that_failed()
+    {
+        var run = new ScenarioRun("run-1", "scripted", 1, 1, new LockInfo("file", LockTimeout, false), Path.Combine(_folder, "counter.db"), ScenarioSection.Empty);
+        var log = new TaskLogger(NullLogger.Instance, "task-1");
+        var context = new TaskContext(run, "node-1", "task-1", 0, 0, log);
+        var taskLock = new FileTaskLock(_lockPath);
+        _opened.Add(taskLock);
+        using var worker = new TaskWorker(context, log, () => throw new IOException("too many open files"), taskLock, TimeSpan.Zero,
+            NullLogger.Instance, _stopping.Token);
+
+        var error = Assert.Throws<TaskSetupException>(worker.Open);
+
+        Assert.Equal("the scenario could not create it (CreateTask): too many open files", error.Message);
+        Assert.IsType<IOException>(error.InnerException);
     }
 }
