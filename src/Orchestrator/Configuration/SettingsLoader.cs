@@ -1,6 +1,7 @@
 using System.Reflection;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Capacity;
@@ -24,8 +25,6 @@ public static class SettingsLoader
     });
 
     private static readonly Lazy<HashSet<string>> KnownKeys = new(() => Leaves(DefaultsConfig.Value).ToHashSet());
-
-    private static readonly string[] LogLevels = ["verbose", "debug", "information", "warning", "error"];
 
     public static Config Defaults => DefaultsConfig.Value;
 
@@ -174,10 +173,9 @@ public static class SettingsLoader
         if (!IsLoopback(hostname) && token.Length == 0)
             throw new SettingsError($"actor-runner.remote.token: binding {hostname} (beyond loopback) needs a token (--token)");
 
-        var logLevel = r.String("log-level").ToLowerInvariant();
-        if (logLevel == "info") logLevel = "information";
-        if (!LogLevels.Contains(logLevel))
-            throw new SettingsError($"actor-runner.log-level: '{logLevel}' is not one of {string.Join(", ", LogLevels)}");
+        var logLevelText = r.String("log-level");
+        var logLevel = LogLevels.Parse(logLevelText) is { } level ? LogLevels.Name(level)
+            : throw new SettingsError($"actor-runner.log-level: '{logLevelText.ToLowerInvariant()}' is not one of {LogLevels.Listed}");
 
         var tls = new[] { "remote.tls.cert", "remote.tls.key", "remote.tls.ca" }.Select(k => (Key: k, Path: r.String(k))).ToList();
         if (tls.Any(t => t.Path.Length > 0))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Cli;
@@ -15,8 +16,6 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Serilog;
 
 namespace ActorRunner.Orchestrator.Hosting;
 
@@ -54,7 +53,7 @@ public static class RunHost
         foreach (var warning in Preflight.Warnings(settings)) Console.Error.WriteLine($"actor-runner: warning: {warning}");
         var run = CreateRun(settings);
         var phase = new RunPhase();
-        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);
+        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorSetup.Level(settings), phase);
         var steps = new ScenarioSteps(scenario, SettingsLoader.ScenarioRunOf(settings, run.RunId, run.DbPath),
             new SerilogLoggerFactory(logger).CreateLogger("ActorRunner.Scenario"));
         try
@@ -70,14 +69,9 @@ public static class RunHost
 
         var console = presenter ?? ConsoleReporter.ForStandardOutput();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSerilog(logger);
-        builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
-        builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
-            .WithRunnerRemoting(settings, userAkka)
+        using var host = RunnerHost.Build(logger, Protocol.SystemName, (akka, _) => akka
+            .WithRunnerRemoting(OrchestratorSetup.Level(settings), OrchestratorSetup.Endpoint(settings), userAkka)
             .WithOrchestrator(settings, run, steps, console, nodeProgram, done, phase));
-
-        using var host = builder.Build();
         try
         {
             await host.StartAsync();
@@ -121,17 +115,8 @@ public static class RunHost
         logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
         var shownExitCode = console.Finished(run, report with { ExitCode = (int)exitCode }, timeline);
 
-        // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
-        host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
-        using var stopping = new CancellationTokenSource(StopWithin);
-        try
-        {
-            await host.StopAsync(stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.Warning("The actor system did not stop within 5 s");
-        }
+        if (!await RunnerHost.StopAsync(host, StopWithin))
+            logger.Warning("The actor system did not stop within {StopWithinS} s", StopWithin.TotalSeconds);
         return shownExitCode;
     }
 

@@ -1,0 +1,43 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace ActorRunner.Hosting;
+
+/// <summary>The host of either process: one actor system, logging through Serilog, signals left to the process.</summary>
+public static class RunnerHost
+{
+    /// <summary>
+    /// A host without defaults (none of the configuration files a default host watches: past 128 processes their
+    /// inotify watches run out), logging to <paramref name="logger"/>, with the actor system
+    /// <paramref name="systemName"/> that <paramref name="akka"/> sets up.
+    /// </summary>
+    public static IHost Build(Serilog.ILogger logger, string systemName, Action<AkkaConfigurationBuilder, IServiceProvider> akka)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSerilog(logger);
+        builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
+        builder.Services.AddAkka(systemName, akka);
+        return builder.Build();
+    }
+
+    /// <summary>Stops the host and its actor system; false when that took longer than <paramref name="within"/>.</summary>
+    public static async Task<bool> StopAsync(IHost host, TimeSpan within)
+    {
+        // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
+        host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
+        using var stopping = new CancellationTokenSource(within);
+        try
+        {
+            await host.StopAsync(stopping.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
