@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,36 @@ public static class RunnerHost
         builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
         builder.Services.AddAkka(systemName, akka);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Until disposed, SIGINT and SIGTERM call <paramref name="onSignal"/> instead of ending the process: each
+    /// process stops in its own order (the orchestrator with its report, a node by leaving the run).
+    /// </summary>
+    public static IDisposable OnStopSignals(Action onSignal) => new StopSignals(onSignal);
+
+    private sealed class StopSignals : IDisposable
+    {
+        private readonly PosixSignalRegistration _sigint;
+        private readonly PosixSignalRegistration _sigterm;
+
+        public StopSignals(Action onSignal)
+        {
+            _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+
+            void Handle(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                onSignal();
+            }
+        }
+
+        public void Dispose()
+        {
+            _sigint.Dispose();
+            _sigterm.Dispose();
+        }
     }
 
     /// <summary>Stops the host and its actor system; false when that took longer than <paramref name="within"/>.</summary>

@@ -8,7 +8,6 @@ using ActorRunner.TaskNode.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using System.Runtime.InteropServices;
 
 var command = NodeCommand.Create(RunNode);
 var parse = command.Parse(args);
@@ -48,20 +47,13 @@ static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel
     if (options.WatchStdin) WatchStandardInput(exit);
     using var stop = cancel.Register(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
     // SIGINT or SIGTERM: leave the run in order (the orchestrator sees the node go at once).
-    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave(exit));
-    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave(exit));
+    using var signals = RunnerHost.OnStopSignals(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
     await host.StartAsync(CancellationToken.None);
     var code = await exit.Task;
     // The orchestrator may be gone and the goodbye undeliverable: exit anyway once the bound has passed.
     await RunnerHost.StopAsync(host, NodeTimings.HostStop);
     return code;
 }
-
-static Action<PosixSignalContext> Leave(TaskCompletionSource<int> exit) => context =>
-{
-    context.Cancel = true;
-    exit.TrySetResult(NodeActor.ExitCodes.Failed);
-};
 
 // The orchestrator keeps the write end of our standard input open: when it dies, however it dies, we read EOF.
 static void WatchStandardInput(TaskCompletionSource<int> exit) =>
