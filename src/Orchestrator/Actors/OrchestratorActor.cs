@@ -27,7 +27,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     public sealed class Interrupt { public static readonly Interrupt Instance = new(); }
 
     private sealed record LoopPrepared(int Loop);
-    private sealed record LoopJudged(int Loop, LoopVerification Verification);
+    /// <param name="Stopped">Why the loops stop after this one, when they do (decided with the verdict, once).</param>
+    /// <param name="NextPrepared">The next loop's reset (BeforeTasks) has run, right after the verdict.</param>
+    /// <param name="PrepareFailure">Why the next loop's reset failed, when it did.</param>
+    private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, bool NextPrepared, string? PrepareFailure);
     private sealed record StoreFailed(string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
     private sealed record BarrierTimedOut(int Loop);
@@ -93,8 +96,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly List<ClockStep> _clockSteps = new();
     private string? _loopAbort;
 
-    // The next loop, when its tasks were parked while this one was judged (ParkAhead), and its nodes' TasksReady
-    // with the instants they arrived.
+    // The next loop, when its tasks were parked while this one finished and was judged (ParkAhead), and its nodes'
+    // TasksReady with the instants they arrived.
     private int _parkingAhead;
     private long _parkingAheadSentUs;
     private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
@@ -292,33 +295,44 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     // ---- one loop ------------------------------------------------------------------------------
 
-    private void StartLoop(int loop)
+    /// <param name="prepared">The scenario has prepared the loop already (its reset ran right after the last verdict).</param>
+    private void StartLoop(int loop, bool prepared = false)
     {
         var parkedAhead = _parkingAhead == loop;
         _parkingAhead = 0;
         _loop = loop;
-        _loopStartUs = parkedAhead ? _parkingAheadSentUs : WireClock.NowUs();
+        // A loop parked ahead begins when the one before it ended (its verdict), not when its PrepareLoop went out
+        // while that one was under way: loops' durations do not overlap.
+        _loopStartUs = parkedAhead ? Math.Max(_parkingAheadSentUs, _lastVerdictUs) : WireClock.NowUs();
         if (loop == 1) _firstLoopStartUs = _loopStartUs;
         _readyNodes.Clear();
-        _loopPrepared = false;
+        _loopPrepared = prepared;
         _reports.Clear();
         _missing.Clear();
         _loopClocks.Clear();
         _loopAbort = null;
         _releaseAtUs = 0;
         _releaseSentUs = 0;
-        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
-        // The reset and the parking overlap: no task acts before the Release, which waits for both.
-        var scenario = _scenario;
-        Task.Run(() => scenario.BeforeTasks(loop))
-            .PipeTo(Self, success: () => new LoopPrepared(loop),
-                failure: e => new StoreFailed($"scenario {scenario.Name} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}"));
+        if (!prepared)
+        {
+            _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
+            // The reset and the parking overlap: no task acts before the Release, which waits for both.
+            var scenario = _scenario;
+            Task.Run(() => scenario.BeforeTasks(loop))
+                .PipeTo(Self, success: () => new LoopPrepared(loop),
+                    failure: e => new StoreFailed(PrepareFailed(scenario.Name, loop, e)));
+        }
         if (!parkedAhead) SendPrepareLoop(loop);
         Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter("barrier", Barrier);
-        foreach (var (ready, receivedUs) in _readyAhead) NodeTasksReady(ready, receivedUs);
+        // Taken out first: the last of them may release this loop, which parks the next one ahead afresh.
+        var readyAhead = _readyAhead.ToList();
         _readyAhead.Clear();
+        foreach (var (ready, receivedUs) in readyAhead) NodeTasksReady(ready, receivedUs);
     }
+
+    private static string PrepareFailed(string scenario, int loop, Exception e) =>
+        $"scenario {scenario} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}";
 
     /// <summary>Tells every live node to park its tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
     private void SendPrepareLoop(int loop)
@@ -333,13 +347,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Once every task of a loop has reported, the nodes park their tasks for the next one while this one is read
-    /// and judged: parking acts on nothing, and the next Release still waits for the verdict, the reset and every
-    /// node's TasksReady. Only when nothing went wrong in the loop and its count allows another; should the verdict
-    /// end the run, the parked tasks are let go by the shutdown.
+    /// Right behind a loop's Release, the nodes are told to park their tasks for the next one: each node sets the next
+    /// loop up before this one's instant (nothing of it is left for the race), and each task parks as soon as it has
+    /// reported this loop, so the next loop's barrier fills while this one finishes and is read and judged. Parking
+    /// acts on nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. Only
+    /// while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
+    /// parked tasks are let go by the shutdown.
     /// </summary>
     private void ParkAhead(int loop)
     {
+        if (_parkingAhead == loop + 1) return;
         if (_loopAbort is not null || _missing.Count > 0 || loop >= _plan.LastLoop || _nodes.Values.Any(n => n.Lost is not null)) return;
         _parkingAhead = loop + 1;
         _parkingAheadSentUs = WireClock.NowUs();
@@ -433,6 +450,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             node.Ref!.Tell(release);
             _timeline.Sent(release, node.Id, _loop);
         }
+        ParkAhead(_loop);
         if (LoopDetail.Planned(_loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
@@ -443,6 +461,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void Collecting()
     {
         Receive<TaskReport>(HandleReport);
+        ReadyAheadHandler();
         Receive<LoopTimedOut>(timeout => timeout.Loop == _loop, _ =>
         {
             var silent = new List<string>();
@@ -515,9 +534,27 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var (scenario, expected, reports, missing, abort) = (_scenario, ExpectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), _loopAbort);
         var suspects = SuspectNodes();
         if (stillRunning && read) ParkAhead(loop);
-        Task.Run(() => scenario.EndLoop(loop, expected, reports, missing, abort, read))
-            .PipeTo(Self, success: verification => new LoopJudged(loop, verification),
-                failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
+        // The next loop's reset follows the verdict at once, on the same thread, when the run goes on: whether it
+        // does is decided here, with the verdict, and the actor follows that decision.
+        var goesOnIfVerified = stillRunning && read && abort is null && !_nodes.Values.Any(n => n.Lost is not null);
+        var (plan, continueOnFailure, firstLoopStartUs) = (_plan, _settings.ContinueOnFailure, _firstLoopStartUs);
+        Task.Run(() =>
+            {
+                var verification = scenario.EndLoop(loop, expected, reports, missing, abort, read);
+                var stopped = plan.After(loop, Elapsed(firstLoopStartUs));
+                if (!goesOnIfVerified || stopped is not null || (verification.Verdict != Verdict.Verified && !continueOnFailure))
+                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: null);
+                try
+                {
+                    scenario.BeforeTasks(loop + 1);
+                    return new LoopJudged(loop, verification, stopped, NextPrepared: true, PrepareFailure: null);
+                }
+                catch (Exception e)
+                {
+                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: PrepareFailed(scenario.Name, loop + 1, e));
+                }
+            })
+            .PipeTo(Self, failure: e => new StoreFailed($"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
     }
 
     /// <summary>Nodes lost or silent in this loop, which may hold the store: named when reading it fails.</summary>
@@ -531,16 +568,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void Verifying()
     {
         Receive<LoopJudged>(HandleJudged);
-        Receive<TasksReady>(ready => ready.Loop == _parkingAhead && _parkingAhead != 0, ready =>
-        {
-            _timeline.Received(ready, ready.NodeId, ready.Loop);
-            _readyAhead.Add((ready, WireClock.NowUs()));
-        });
+        ReadyAheadHandler();
         Receive<StoreFailed>(failed => Abort(failed.Reason));
         Receive<TaskReport>(HandleReport);
         NodeLossHandlers(_ => { });
         CommonHandlers();
     }
+
+    /// <summary>A TasksReady for the loop parked ahead, kept until that loop starts.</summary>
+    private void ReadyAheadHandler() =>
+        Receive<TasksReady>(ready => ready.Loop == _parkingAhead && _parkingAhead != 0, ready =>
+        {
+            _timeline.Received(ready, ready.NodeId, ready.Loop);
+            _readyAhead.Add((ready, WireClock.NowUs()));
+        });
 
     private void HandleJudged(LoopJudged read)
     {
@@ -566,18 +607,22 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         // tasks cannot be trusted to run another loop.
         if (_loopAbort is not null || _nodes.Values.Any(n => n.Lost is not null)) Finish(_loopAbort ?? "a node was lost");
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
-        else if (_plan.After(read.Loop, LoopsElapsed) is { } stoppedBy)
+        else if (read.Stopped is { } stoppedBy)
         {
             _stoppedBy = stoppedBy;
             if (stoppedBy == StoppedBy.Duration)
                 _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
             Finish(null);
         }
-        else StartLoop(read.Loop + 1);
+        else if (read.PrepareFailure is { } failure) Abort(failure);
+        else StartLoop(read.Loop + 1, read.NextPrepared);
     }
 
     /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
-    private TimeSpan LoopsElapsed => _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(WireClock.NowUs() - _firstLoopStartUs);
+    private TimeSpan LoopsElapsed => Elapsed(_firstLoopStartUs);
+
+    private static TimeSpan Elapsed(long firstLoopStartUs) =>
+        firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(WireClock.NowUs() - firstLoopStartUs);
 
     /// <summary>A kept loop's verdict and findings at information level; the others' at debug, so a long hunt's log stays small.</summary>
     private void LogVerdict(LoopRecord record, bool kept)
@@ -729,6 +774,24 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _phase.Enter(phase, _loop);
         Become(state);
     }
+
+    /// <summary>
+    /// An exception of the orchestrator's own (a defect, never a node's or the store's failure, which are messages):
+    /// its books can no longer be trusted, so the run ends here with what was judged so far, rather than start over
+    /// while its nodes are mid-loop. The launcher, a child, is stopped with it and kills what still runs.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _log.Error(reason, "Run {RunId}: the orchestrator failed on {MessageType} in loop {Loop}; the run stops", _run.RunId, message?.GetType().Name, _loop);
+        _abortReason ??= $"the orchestrator failed: {reason.GetBaseException().Message}";
+        _observer.Aborting(_abortReason);
+        foreach (var node in LiveNodes) node.Ref!.Tell(Shutdown.Instance);
+        Complete();
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>The run ended in <see cref="PreRestart"/>: the new instance starts nothing.</summary>
+    protected override void PostRestart(Exception reason) => Context.Stop(Self);
 
     private void Complete()
     {

@@ -42,7 +42,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private readonly long _startedUs = WireClock.NowUs();
     private IActorRef _orchestrator = ActorRefs.Nobody;
     private IReadOnlyList<TaskWorker> _workers = [];
-    private LoopRound? _round;
+    // The loop under way and the next one, parked ahead while this one finishes: a Release or an AbortLoop names its loop.
+    private readonly Dictionary<int, LoopRound> _rounds = new();
 
     public NodeActor(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
     {
@@ -219,27 +220,30 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             var orchestrator = _orchestrator;
             var self = Self;
-            _round = new LoopRound(prepare.Loop, prepare.Wait, _workers.Count, _options.NodeId,
+            var round = new LoopRound(prepare.Loop, prepare.Wait, _workers.Count, _options.NodeId,
                 ready => orchestrator.Tell(ready, self), report => orchestrator.Tell(report, self));
+            // Each task parks for this loop once it has finished the one before (its rounds run in order).
+            _rounds[prepare.Loop] = round;
+            _rounds.Remove(prepare.Loop - 2);
             _log.Debug("Node {Node} parks {Tasks} tasks for loop {Loop}; they wait for the release by {ReleaseWait}",
                 _options.NodeId, _workers.Count, prepare.Loop, prepare.Wait);
-            foreach (var worker in _workers) worker.Enqueue(_round);
+            foreach (var worker in _workers) worker.Enqueue(round);
         });
         Receive<Release>(release =>
         {
-            if (_round is null || _round.Loop != release.Loop)
+            if (!_rounds.TryGetValue(release.Loop, out var round))
             {
                 _log.Warning("Node {Node} got a release for loop {Loop} it was not prepared for", _options.NodeId, release.Loop);
                 return;
             }
-            _round.ReleaseReceivedUs = WireClock.NowUs();
-            _round.Gate.OpenAt(release.NodeReleaseAtUs);
-            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, release.NodeReleaseAtUs - _round.ReleaseReceivedUs);
+            round.ReleaseReceivedUs = WireClock.NowUs();
+            round.Gate.OpenAt(release.NodeReleaseAtUs);
+            _log.Debug("Node {Node} releases loop {Loop} in {LeadUs} us", _options.NodeId, release.Loop, release.NodeReleaseAtUs - round.ReleaseReceivedUs);
         });
         Receive<AbortLoop>(abort =>
         {
-            if (_round is null || _round.Loop != abort.Loop) return;
-            var calledOff = _round.Gate.Abort(abort.Reason);
+            if (!_rounds.TryGetValue(abort.Loop, out var round)) return;
+            var calledOff = round.Gate.Abort(abort.Reason);
             _log.Warning("Node {Node} was told to call off loop {Loop} ({Reason}); {Outcome}", _options.NodeId, abort.Loop, abort.Reason,
                 calledOff ? "its tasks skip it" : "its tasks were already released and finish it");
         });

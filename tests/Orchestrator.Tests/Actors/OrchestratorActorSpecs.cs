@@ -291,6 +291,103 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Right_behind_a_loops_release_the_next_loops_tasks_park_and_their_readiness_waits_for_the_loop_to_end()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 3 });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+
+        // Loop 1 released: the nodes are told to park for loop 2 before any task has acted, and say so early.
+        var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
+        Assert.Equal((2, 2), (prepare1.Loop, prepare2.Loop));
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+        _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, _observer.Count("LoopDone"));
+        Assert.Equal([1], _state.PreparedLoops);
+
+        // The rest report: loop 1 is judged, loop 2 reset and released on the readiness kept (no second PrepareLoop).
+        ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
+        ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+        Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
+        Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
+        Assert.Equal([1, 2], _state.PreparedLoops);
+
+        // Loop 2, released on readiness kept from before its start, parks loop 3 behind its Release in turn.
+        (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
+        Assert.Equal((3, 3), (prepare1.Loop, prepare2.Loop));
+        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+        ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
+        Assert.Equal(3, _node1.ExpectMsg<Release>(Wait).Loop);
+        ReportAllOf(orchestrator, 3, 0, 1, 2, 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(3, outcome.Summary.Verified);
+        // The last loop parks nothing ahead.
+        _node1.ExpectMsg<Shutdown>(Wait);
+    }
+
+    [Fact]
+    public async Task A_defect_in_the_orchestrator_ends_the_run_with_what_was_judged_and_stops_the_nodes_instead_of_starting_over()
+    {
+        var orchestrator = StartOrchestrator();
+        _launcher.ExpectMsg<NodeLauncher.StartNodes>(Wait);
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _observer.Throws = "TaskReported";
+        Watch(orchestrator);
+        ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Inconclusive, outcome.Verdict);
+        Assert.Equal("the orchestrator failed: TaskReported failed", outcome.AbortReason);
+        _node1.FishForMessage(m => m is Shutdown, Wait);
+        _node2.FishForMessage(m => m is Shutdown, Wait);
+        ExpectTerminated(orchestrator, Wait);
+        // Nothing starts over: no node is launched again.
+        _launcher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task A_violated_loop_that_ends_the_run_leaves_the_store_as_it_found_it()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 3 });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 3;
+        ReportAll(orchestrator, 0, 1, 1, 2);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(Verdict.Violated, outcome.Verdict);
+        // The next loop was parked ahead, but its reset never ran: the lost update stays in the store as evidence.
+        Assert.Equal([1], _state.PreparedLoops);
+    }
+
+    [Fact]
+    public async Task A_reset_that_fails_after_a_verdict_keeps_the_verdict_and_stops_the_run_naming_the_loop()
+    {
+        _state.FailingReset = 2;
+        var orchestrator = StartOrchestrator(_settings with { Loops = 3 });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        _state.Counter = 4;
+        ReportAll(orchestrator, 0, 1, 2, 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(1, outcome.Summary.Verified);
+        Assert.Contains("could not prepare loop 2 (BeforeTasks): disk I/O error", outcome.AbortReason);
+        Assert.Equal(1, _observer.Count("LoopDone"));
+    }
+
+    [Fact]
     public async Task A_loop_cut_short_before_its_release_never_reads_a_stale_counter_as_a_violation()
     {
         // The store still holds an earlier count (its reset may not have happened yet when the node is lost).
@@ -511,8 +608,12 @@ public sealed class OrchestratorActorSpecs : TestKit
             get { lock (_prepared) return _prepared.ToList(); }
         }
 
+        /// <summary>A loop whose reset fails (0: none).</summary>
+        public int FailingReset { get; set; }
+
         public override void BeforeTasks(LoopContext context)
         {
+            if (context.Loop == FailingReset) throw new IOException("disk I/O error");
             lock (_prepared) _prepared.Add(context.Loop);
         }
 
@@ -537,8 +638,12 @@ public sealed class OrchestratorActorSpecs : TestKit
             lock (_calls) return _calls.Count(c => c == call);
         }
 
+        /// <summary>A call that throws, as a defect in the orchestrator's own code would (null: none).</summary>
+        public string? Throws { get; set; }
+
         private void Record(string call)
         {
+            if (call == Throws) throw new InvalidOperationException($"{call} failed");
             lock (_calls) _calls.Add(call);
         }
 
