@@ -100,6 +100,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     // TasksReady with the instants they arrived.
     private int _parkingAhead;
     private long _parkingAheadSentUs;
+    private readonly HashSet<string> _parkedAheadNodes = new();
+    // Reports of the loop under way, by node: a node whose tasks have all reported parks ahead.
+    private readonly Dictionary<string, int> _reportsByNode = new();
     private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
 
     private double _startupMs;
@@ -299,7 +302,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void StartLoop(int loop, bool prepared = false)
     {
         var parkedAhead = _parkingAhead == loop;
+        var parkedNodes = parkedAhead ? _parkedAheadNodes.ToHashSet() : [];
         _parkingAhead = 0;
+        _parkedAheadNodes.Clear();
+        _reportsByNode.Clear();
         _loop = loop;
         // A loop parked ahead begins when the one before it ended (its verdict), not when its PrepareLoop went out
         // while that one was under way: loops' durations do not overlap.
@@ -322,7 +328,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => new LoopPrepared(loop),
                     failure: e => new StoreFailed(PrepareFailed(scenario.Name, loop, e)));
         }
-        if (!parkedAhead) SendPrepareLoop(loop);
+        SendPrepareLoop(loop, LiveNodes.Where(n => !parkedNodes.Contains(n.Id)));
         Timers.StartSingleTimer("barrier", new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter("barrier", Barrier);
         // Taken out first: the last of them may release this loop, which parks the next one ahead afresh.
@@ -334,10 +340,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private static string PrepareFailed(string scenario, int loop, Exception e) =>
         $"scenario {scenario} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}";
 
-    /// <summary>Tells every live node to park its tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
-    private void SendPrepareLoop(int loop)
+    /// <summary>Tells these nodes to park their tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
+    private void SendPrepareLoop(int loop, IEnumerable<NodeEntry> nodes)
     {
-        foreach (var node in LiveNodes)
+        foreach (var node in nodes)
         {
             node.PrepareSentUs = WireClock.NowUs();
             var prepare = new PrepareLoop(loop, node.ReleaseWait, node.PrepareSentUs);
@@ -347,21 +353,26 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Right behind a loop's Release, the nodes are told to park their tasks for the next one: each node sets the next
-    /// loop up before this one's instant (nothing of it is left for the race), and each task parks as soon as it has
-    /// reported this loop, so the next loop's barrier fills while this one finishes and is read and judged. Parking
-    /// acts on nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. Only
-    /// while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
-    /// parked tasks are let go by the shutdown.
+    /// A node whose tasks have all reported this loop is told at once to park them for the next one, while the other
+    /// nodes' tasks finish and the loop is read and judged: the next loop's barrier fills meanwhile. Parking acts on
+    /// nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. The node
+    /// answers as soon as its tasks are parked, so the PrepareLoop and its TasksReady stay one short exchange, a
+    /// clock measurement no step of the node's clock can fall into unseen (a longer one, spanning a loop, could
+    /// halve a step). Only while nothing has gone wrong in the loop and its count allows another; should the verdict
+    /// end the run, the parked tasks are let go by the shutdown. <paramref name="nodes"/>: the nodes to park now.
     /// </summary>
-    private void ParkAhead(int loop)
+    private void ParkAhead(int loop, IEnumerable<NodeEntry> nodes)
     {
-        if (_parkingAhead == loop + 1) return;
         if (_loopAbort is not null || _missing.Count > 0 || loop >= _plan.LastLoop || _nodes.Values.Any(n => n.Lost is not null)) return;
-        _parkingAhead = loop + 1;
-        _parkingAheadSentUs = WireClock.NowUs();
-        _readyAhead.Clear();
-        SendPrepareLoop(loop + 1);
+        if (_parkingAhead != loop + 1)
+        {
+            _parkingAhead = loop + 1;
+            _parkingAheadSentUs = WireClock.NowUs();
+            _parkedAheadNodes.Clear();
+            _readyAhead.Clear();
+        }
+        var toPark = nodes.Where(n => _parkedAheadNodes.Add(n.Id)).ToList();
+        SendPrepareLoop(loop + 1, toPark);
     }
 
     private void Barrier()
@@ -450,7 +461,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             node.Ref!.Tell(release);
             _timeline.Sent(release, node.Id, _loop);
         }
-        ParkAhead(_loop);
         if (LoopDetail.Planned(_loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", _loop, _releaseAtUs);
         var limit = _releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
@@ -503,6 +513,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         _observer.TaskReported(_loop, _reports.Count + _missing.Count, ExpectedTasks);
+        if (_nodes.TryGetValue(report.NodeId, out var reporting)
+            && (_reportsByNode[report.NodeId] = _reportsByNode.GetValueOrDefault(report.NodeId) + 1) == reporting.TaskIds.Count)
+            ParkAhead(_loop, [reporting]);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
                 new object[] { _loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
@@ -533,7 +546,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _loopAbort = _loopAbort is null ? "no task was released, the outcome was not read" : $"{_loopAbort}; no task was released, the outcome was not read";
         var (scenario, expected, reports, missing, abort) = (_scenario, ExpectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), _loopAbort);
         var suspects = SuspectNodes();
-        if (stillRunning && read) ParkAhead(loop);
+        if (stillRunning && read) ParkAhead(loop, LiveNodes);
         // The next loop's reset follows the verdict at once, on the same thread, when the run goes on: whether it
         // does is decided here, with the verdict, and the actor follows that decision.
         var goesOnIfVerified = stillRunning && read && abort is null && !_nodes.Values.Any(n => n.Lost is not null);
