@@ -40,7 +40,8 @@ public sealed record Collision(long Observed, IReadOnlyList<string> Tasks, strin
 
 /// <summary>
 /// The scenario's judgement of a loop: its findings (each one a violation), the collisions behind them, and named
-/// figures for the report (lostUpdates, refused, ...).
+/// figures for the report (lostUpdates, refused, ...). The runner reports every figure as it is, and reads those
+/// named in <see cref="RunnerFigures"/> itself.
 /// </summary>
 public sealed record ScenarioJudgement(
     IReadOnlyList<string> Findings,
@@ -50,6 +51,26 @@ public sealed record ScenarioJudgement(
     /// <summary>No finding: the invariant held.</summary>
     public static ScenarioJudgement Held(IReadOnlyDictionary<string, long>? figures = null) =>
         new([], [], figures ?? new Dictionary<string, long>());
+
+    /// <summary>The loop's lost updates (the figure <see cref="RunnerFigures.LostUpdates"/>); 0 for a scenario that counts none.</summary>
+    public long LostUpdates => RunnerFigures.LostUpdatesIn(Figures);
+}
+
+/// <summary>
+/// The figures of a <see cref="ScenarioJudgement"/> that the runner itself reads, by these names: a scenario that
+/// counts one puts it in <see cref="ScenarioJudgement.Figures"/> under its name here.
+/// </summary>
+public static class RunnerFigures
+{
+    /// <summary>
+    /// Updates lost in the loop (values that more than one committed task read, so that the shared value fell
+    /// short): shown beside a violated loop's verdict and as the loop's <c>lostUpdates</c> in report.json.
+    /// </summary>
+    public const string LostUpdates = "lostUpdates";
+
+    /// <summary>The <see cref="LostUpdates"/> figure of <paramref name="figures"/>; 0 when they have none.</summary>
+    public static long LostUpdatesIn(IReadOnlyDictionary<string, long> figures) =>
+        figures.TryGetValue(LostUpdates, out var lost) ? lost : 0;
 }
 
 /// <summary>A loop's final verdict ("verified", "violated", "inconclusive") and its findings, for <see cref="Scenario.AfterResult"/>.</summary>

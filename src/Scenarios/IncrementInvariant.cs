@@ -7,9 +7,6 @@ namespace ActorRunner.Scenarios;
 /// </summary>
 public static class IncrementInvariant
 {
-    /// <summary>The figure with the lost updates, which the runner shows beside a violated loop.</summary>
-    public const string LostUpdates = "lostUpdates";
-
     /// <param name="what">What the value is called in the findings ("counter", "value").</param>
     /// <param name="expected">Tasks in the loop.</param>
     /// <param name="value">The shared value after the loop.</param>
@@ -49,6 +46,6 @@ public static class IncrementInvariant
         if (findings.Count == 0 && acknowledged == expected && results.Count == acknowledged && value != expected)
             findings.Add($"{what} {value} is not the expected {expected}");
 
-        return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { [LostUpdates] = lost });
+        return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { [RunnerFigures.LostUpdates] = lost });
     }
 }

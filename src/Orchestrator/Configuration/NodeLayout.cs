@@ -40,12 +40,12 @@ public sealed record NodeLayout(int Nodes, int TasksPerNode, string? Note)
 
         var total = nodes + remote;
         if (total == 0)
-            throw new SettingsError("actor-runner.nodes: no nodes at all (nodes = 0 needs remote-nodes > 0)");
+            throw SettingsError.About("nodes", "no nodes at all (nodes = 0 needs remote-nodes > 0)");
         if (total > tasks)
-            throw new SettingsError($"actor-runner.nodes: {total} nodes for {tasks} tasks leaves nodes without a task");
+            throw SettingsError.About("nodes", $"{total} nodes for {tasks} tasks leaves nodes without a task");
         var spread = Ceiling(tasks, total);
         if (request.TasksPerNode is { } given && given < spread)
-            throw new SettingsError($"actor-runner.tasks-per-node: {total} nodes x {given} tasks cannot host {tasks} tasks");
+            throw SettingsError.About("tasks-per-node", $"{total} nodes x {given} tasks cannot host {tasks} tasks");
 
         if (nodes > 0)
         {

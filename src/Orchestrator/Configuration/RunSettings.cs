@@ -56,16 +56,9 @@ public sealed record RunSettings
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Tls => TlsCert.Length > 0;
 
-    /// <summary>
-    /// Set-up time a node is given for each of its tasks, on top of <see cref="JoinTimeout"/>: opening a task (its
-    /// connection, its lock, its thread) took about 1 ms here on a quiet machine, 4 ms with the two cores loaded
-    /// twentyfold and 18 ms loaded a hundredfold; a node of 7,500 tasks gets about 3 minutes more.
-    /// </summary>
-    public static readonly TimeSpan SetupPerTask = TimeSpan.FromMilliseconds(25);
-
     /// <summary>How long every node has to register and set up its tasks: the join timeout, and set-up time for the largest node's tasks.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public TimeSpan JoinLimit => JoinTimeout + SetupPerTask * TasksPerNode;
+    public TimeSpan JoinLimit => JoinTimeout + OrchestratorTimings.NodeSetupPerTask * TasksPerNode;
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int TotalNodes => Nodes + RemoteNodes;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Capacity;
@@ -24,8 +25,6 @@ public static class SettingsLoader
     });
 
     private static readonly Lazy<HashSet<string>> KnownKeys = new(() => Leaves(DefaultsConfig.Value).ToHashSet());
-
-    private static readonly string[] LogLevels = ["verbose", "debug", "information", "warning", "error"];
 
     public static Config Defaults => DefaultsConfig.Value;
 
@@ -158,52 +157,14 @@ public static class SettingsLoader
     {
         var tasks = r.Count("tasks", min: 1);
         var (remoteHosts, remoteLaunch) = RemoteHosts(r);
-        var remoteNodes = r.Count("remote-nodes", min: 0) + remoteHosts.Count;
-        if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
-            throw new SettingsError($"{r.NameOf(remoteHosts.Count > 0 ? "remote.hosts" : "remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
-        int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
-        int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
-        var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);
-        var taskCost = TaskCost.For(fileLock: LockModes.Of(lockMode) == RunnerLock.File, scenario.Scenario.ResourcesPerTask);
-        var layout = NodeLayout.Plan(new LayoutRequest(tasks, nodesAsked, perNodeAsked, remoteNodes, Environment.ProcessorCount),
-            NodeCapacity.ForPlannedNodes(machine, taskCost));
-
-        var hostname = r.String("remote.hostname");
-        var token = r.String("remote.token");
-        if (hostname.Length == 0) throw new SettingsError("actor-runner.remote.hostname: must not be empty");
-        if (!IsLoopback(hostname) && token.Length == 0)
-            throw new SettingsError($"actor-runner.remote.token: binding {hostname} (beyond loopback) needs a token (--token)");
-
-        var logLevel = r.String("log-level").ToLowerInvariant();
-        if (logLevel == "info") logLevel = "information";
-        if (!LogLevels.Contains(logLevel))
-            throw new SettingsError($"actor-runner.log-level: '{logLevel}' is not one of {string.Join(", ", LogLevels)}");
-
-        var tls = new[] { "remote.tls.cert", "remote.tls.key", "remote.tls.ca" }.Select(k => (Key: k, Path: r.String(k))).ToList();
-        if (tls.Any(t => t.Path.Length > 0))
-        {
-            var missing = tls.FirstOrDefault(t => t.Path.Length == 0);
-            if (missing.Key is not null)
-                throw new SettingsError($"actor-runner.{missing.Key}: TLS needs the certificate, the key and the CA (--tls-cert, --tls-key, --tls-ca)");
-            var absent = tls.FirstOrDefault(t => !File.Exists(t.Path));
-            if (absent.Key is not null) throw new SettingsError($"actor-runner.{absent.Key}: no such file {Path.GetFullPath(absent.Path)}");
-            try
-            {
-                Messages.Security.RunnerTls.Options(tls[0].Path, tls[1].Path, tls[2].Path);
-            }
-            catch (ArgumentException e)
-            {
-                throw new SettingsError($"actor-runner.remote.tls: {e.Message}");
-            }
-        }
-
-        var loops = r.Count("loops", min: 0);
-        var duration = r.Duration("duration", allowZero: true);
-        if (loops == 0 && duration == TimeSpan.Zero)
-            throw new SettingsError($"{r.NameOf("loops")}: 0 (no count limit) needs a time budget: give --duration (e.g. --duration 10m)");
-
+        var remoteNodes = RemoteNodes(r, scenario, remoteHosts.Count);
+        var (layout, lockMode) = PlanNodes(r, tasks, remoteNodes, scenario, machine);
+        var (hostname, token) = Binding(r);
+        var logLevel = ReadLogLevel(r);
+        var tls = ReadTls(r);
+        var (loops, duration) = ReadBudget(r);
         var port = r.Count("remote.port", min: 0);
-        if (port > 65535) throw new SettingsError($"actor-runner.remote.port: {port} is not a port");
+        if (port > 65535) throw new SettingsError($"{r.NameOf("remote.port")}: {port} is not a port");
 
         return new RunSettings
         {
@@ -227,7 +188,7 @@ public static class SettingsLoader
             LockHold = r.Duration("lock.hold", allowZero: true),
             LockFile = r.String("lock.file"),
             Db = r.String("db"),
-            Out = r.String("out") is { Length: > 0 } o ? o : throw new SettingsError("actor-runner.out: must not be empty"),
+            Out = r.String("out") is { Length: > 0 } o ? o : throw new SettingsError($"{r.NameOf("out")}: must not be empty"),
             Report = r.String("report"),
             AllowNetworkFs = r.Bool("allow-network-fs"),
             LogLevel = logLevel,
@@ -237,14 +198,95 @@ public static class SettingsLoader
             ShutdownTimeout = r.Duration("shutdown-timeout"),
             Hostname = hostname,
             Port = port,
-            PublicHostname = r.String("remote.public-hostname"),
             Token = token,
-            TlsCert = tls[0].Path.Length > 0 ? Path.GetFullPath(tls[0].Path) : "",
-            TlsKey = tls[1].Path.Length > 0 ? Path.GetFullPath(tls[1].Path) : "",
-            TlsCa = tls[2].Path.Length > 0 ? Path.GetFullPath(tls[2].Path) : "",
+            TlsCert = tls.Cert,
+            TlsKey = tls.Key,
+            TlsCa = tls.Ca,
+            PublicHostname = r.String("remote.public-hostname"),
             RemoteHosts = remoteHosts,
             RemoteLaunch = remoteLaunch,
         };
+    }
+
+    /// <summary>Nodes expected from other machines: those asked for, and one a remote host; refused for a scenario that runs on one machine.</summary>
+    private static int RemoteNodes(Reader r, (Scenario Scenario, string Name, string Assembly) scenario, int remoteHosts)
+    {
+        var remoteNodes = r.Count("remote-nodes", min: 0) + remoteHosts;
+        if (remoteNodes > 0 && scenario.Scenario.OnlyOnOneMachine is { } oneMachine)
+            throw new SettingsError($"{r.NameOf(remoteHosts > 0 ? "remote.hosts" : "remote-nodes")}: scenario {scenario.Name} runs on one machine only: {oneMachine}");
+        return remoteNodes;
+    }
+
+    /// <summary>
+    /// The local nodes and their tasks (asked for, or planned), against what this machine allows for a task of the
+    /// lock mode's cost; an error about the count names the layer that set it.
+    /// </summary>
+    private static (NodeLayout Layout, string LockMode) PlanNodes(Reader r, int tasks, int remoteNodes,
+        (Scenario Scenario, string Name, string Assembly) scenario, MachineLimits machine)
+    {
+        int? nodesAsked = r.IsAuto("nodes") ? null : r.Count("nodes", min: 0);
+        int? perNodeAsked = r.IsAuto("tasks-per-node") ? null : r.Count("tasks-per-node", min: 1);
+        var lockMode = CheckLockMode(r.String("lock.mode"), scenario.Name, scenario.Scenario, r);
+        var taskCost = TaskCost.For(fileLock: LockModes.Of(lockMode) == RunnerLock.File, scenario.Scenario.ResourcesPerTask);
+        try
+        {
+            return (NodeLayout.Plan(new LayoutRequest(tasks, nodesAsked, perNodeAsked, remoteNodes, Environment.ProcessorCount),
+                NodeCapacity.ForPlannedNodes(machine, taskCost)), lockMode);
+        }
+        catch (SettingsError e) when (e.Key is { } key)
+        {
+            throw new SettingsError($"{r.NameOf(key)}: {e.Problem}");
+        }
+    }
+
+    /// <summary>The address to bind and the token: an address beyond loopback needs one.</summary>
+    private static (string Hostname, string Token) Binding(Reader r)
+    {
+        var hostname = r.String("remote.hostname");
+        var token = r.String("remote.token");
+        if (hostname.Length == 0) throw new SettingsError($"{r.NameOf("remote.hostname")}: must not be empty");
+        if (!IsLoopback(hostname) && token.Length == 0)
+            throw new SettingsError($"{r.NameOf("remote.token")}: binding {hostname} (beyond loopback) needs a token (--token)");
+        return (hostname, token);
+    }
+
+    /// <summary>The log level by its documented name (<see cref="LogLevels"/>), as the nodes are told it.</summary>
+    private static string ReadLogLevel(Reader r)
+    {
+        var text = r.String("log-level");
+        return LogLevels.Parse(text) is { } level ? LogLevels.Name(level)
+            : throw new SettingsError($"{r.NameOf("log-level")}: '{text.ToLowerInvariant()}' is not one of {LogLevels.Listed}");
+    }
+
+    /// <summary>The TLS files (full paths): all three or none, each one there and loadable.</summary>
+    private static (string Cert, string Key, string Ca) ReadTls(Reader r)
+    {
+        var tls = new[] { "remote.tls.cert", "remote.tls.key", "remote.tls.ca" }.Select(k => (Key: k, Path: r.String(k))).ToList();
+        if (tls.All(t => t.Path.Length == 0)) return ("", "", "");
+        var missing = tls.FirstOrDefault(t => t.Path.Length == 0);
+        if (missing.Key is not null)
+            throw new SettingsError($"{r.NameOf(missing.Key)}: TLS needs the certificate, the key and the CA (--tls-cert, --tls-key, --tls-ca)");
+        var absent = tls.FirstOrDefault(t => !File.Exists(t.Path));
+        if (absent.Key is not null) throw new SettingsError($"{r.NameOf(absent.Key)}: no such file {Path.GetFullPath(absent.Path)}");
+        try
+        {
+            Messages.Security.RunnerTls.Options(tls[0].Path, tls[1].Path, tls[2].Path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsError($"{r.NameOf("remote.tls")}: {e.Message}");
+        }
+        return (Path.GetFullPath(tls[0].Path), Path.GetFullPath(tls[1].Path), Path.GetFullPath(tls[2].Path));
+    }
+
+    /// <summary>The loop count and the time budget: at least one of them bounds the run.</summary>
+    private static (int Loops, TimeSpan Duration) ReadBudget(Reader r)
+    {
+        var loops = r.Count("loops", min: 0);
+        var duration = r.Duration("duration", allowZero: true);
+        if (loops == 0 && duration == TimeSpan.Zero)
+            throw new SettingsError($"{r.NameOf("loops")}: 0 (no count limit) needs a time budget: give --duration (e.g. --duration 10m)");
+        return (loops, duration);
     }
 
     /// <summary>The hosts the orchestrator starts a node on, and the launch template (checked even without hosts).</summary>
@@ -324,7 +366,7 @@ public static class SettingsLoader
         var parse = Task.Run(() => ConfigurationFactory.ParseString(text));
         try
         {
-            if (!parse.Wait(TimeSpan.FromSeconds(5)))
+            if (!parse.Wait(OrchestratorTimings.HoconParse))
                 throw new SettingsError($"{source}: malformed HOCON: the parser did not finish");
             return parse.Result;
         }

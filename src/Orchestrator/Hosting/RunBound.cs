@@ -10,19 +10,16 @@ namespace ActorRunner.Orchestrator.Hosting;
 /// </summary>
 public static class RunBound
 {
-    /// <summary>Added to each loop and to the run, beyond the sum of the timeouts.</summary>
-    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
-
     /// <summary>The longest single wait handed to a timer (Task.Delay takes at most about 49 days).</summary>
     public static readonly TimeSpan LongestSlice = TimeSpan.FromDays(1);
 
     /// <summary>The bound, or <see cref="TimeSpan.MaxValue"/> when it is beyond what a TimeSpan holds.</summary>
     public static TimeSpan Of(RunSettings settings)
     {
-        var perLoop = Seconds(settings.BarrierTimeout, settings.ReleaseDelay, new Releasing.ReleaseLead(settings.ReleaseLead).Most, settings.LockTimeout, settings.LoopTimeout, Margin);
+        var perLoop = Seconds(settings.BarrierTimeout, settings.ReleaseDelay, new Releasing.ReleaseLead(settings.ReleaseLead).Most, settings.LockTimeout, settings.LoopTimeout, OrchestratorTimings.RunMargin);
         var loops = settings.Loops > 0 ? settings.Loops * perLoop : double.PositiveInfinity;
         if (settings.Duration > TimeSpan.Zero) loops = Math.Min(loops, settings.Duration.TotalSeconds + perLoop);
-        var total = Seconds(settings.JoinLimit, settings.ShutdownTimeout, Margin) + loops;
+        var total = Seconds(settings.JoinLimit, settings.ShutdownTimeout, OrchestratorTimings.RunMargin) + loops;
         return total >= TimeSpan.MaxValue.TotalSeconds - 1 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(total);
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Actors;
 using ActorRunner.Orchestrator.Cli;
@@ -15,86 +15,123 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Serilog;
 
 namespace ActorRunner.Orchestrator.Hosting;
 
 /// <summary>One run from settings to exit code: check, create the run folder, start Akka, wait, report.</summary>
 public static class RunHost
 {
-    /// <summary>How long the host may take to stop once the run is over (its actor system's shutdown included).</summary>
-    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(5);
+    /// <summary>What the settings name: the settings, the user's own akka section, the scenario, the node program.</summary>
+    private sealed record Loaded(RunSettings Settings, Akka.Configuration.Config UserAkka, Scenario Scenario, NodeProgram NodeProgram);
 
     /// <param name="presenter">What a person is shown (default: the console's progress, verdicts and summary); it
     /// says the exit code once the run is over.</param>
     public static async Task<int> RunAsync(RunRequest request, IRunPresenter? presenter = null)
     {
-        RunSettings settings;
-        Scenario scenario;
-        Akka.Configuration.Config userAkka;
-        NodeProgram nodeProgram;
+        if (Load(request) is not { } loaded) return (int)ExitCode.BadUsage;
+        var settings = loaded.Settings;
+        if (CheckScenario(loaded.Scenario, settings) is { } refused) return refused;
+        WarnBeforeStarting(settings);
+        var run = CreateRun(settings);
+        var phase = new RunPhase();
+        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorSetup.Level(settings), phase);
+        if (PrepareScenario(loaded, run, logger) is not { } steps) return (int)ExitCode.Inconclusive;
+
+        var console = presenter ?? ConsoleReporter.ForStandardOutput();
+        var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = RunnerHost.Build(logger, Protocol.SystemName, (akka, _) => akka
+            .WithRunnerRemoting(OrchestratorSetup.Level(settings), OrchestratorSetup.Endpoint(settings), loaded.UserAkka)
+            .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase));
+        if (!await StartAsync(host, settings, run, logger)) return (int)ExitCode.BadUsage;
+        // From here on SIGINT and SIGTERM stop the run in order, with its report.
+        var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
+        using var signals = RunnerHost.OnStopSignals(() => orchestrator.Tell(OrchestratorActor.Interrupt.Instance));
+
+        var outcome = await WaitBounded(done.Task, settings, logger);
+        var (report, timeline) = WriteOutputs(run, settings, outcome, logger);
+        logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, report.ExitCode, run.ReportPath);
+        var shownExitCode = console.Finished(run, report, timeline);
+
+        if (!await RunnerHost.StopAsync(host, OrchestratorTimings.HostStop))
+            logger.Warning("The actor system did not stop within {HostStopS} s", OrchestratorTimings.HostStop.TotalSeconds);
+        return shownExitCode;
+    }
+
+    /// <summary>The settings from their layers (file, --set pairs, options), checked; null (the error told) when they are refused.</summary>
+    private static Loaded? Load(RunRequest request)
+    {
         try
         {
             var layers = new List<SettingsLoader.Layer>();
             if (request.ConfigFile is not null) layers.Add(SettingsLoader.FromFile(request.ConfigFile));
             layers.AddRange(request.Assignments.Select(SettingsLoader.FromAssignment));
             layers.AddRange(SettingsLoader.FromOptions(request.Options));
-            (settings, userAkka, scenario) = SettingsLoader.Load(layers);
+            var (settings, userAkka, scenario) = SettingsLoader.Load(layers);
             Preflight.Check(settings);
-            nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);
+            var nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);
+            return new Loaded(settings, userAkka, scenario, nodeProgram);
         }
         catch (Exception e) when (e is SettingsError or FileNotFoundException)
         {
-            return Fail(ExitCode.BadUsage, e.Message);
+            Fail(ExitCode.BadUsage, e.Message);
+            return null;
         }
+    }
 
-        if (CheckScenario(scenario, settings) is { } refused) return refused;
+    /// <summary>What may go wrong though the settings are valid, said on stderr before anything starts.</summary>
+    private static void WarnBeforeStarting(RunSettings settings)
+    {
         WarnIfTheLockTimeoutIsShort(settings);
         foreach (var warning in Preflight.Warnings(settings)) Console.Error.WriteLine($"actor-runner: warning: {warning}");
-        var run = CreateRun(settings);
-        var phase = new RunPhase();
-        using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorLogging.Level(settings.LogLevel), phase);
-        var steps = new ScenarioSteps(scenario, SettingsLoader.ScenarioRunOf(settings, run.RunId, run.DbPath),
+    }
+
+    /// <summary>The scenario's steps for this run, its BeforeRun done; null (the error told and logged) when it failed.</summary>
+    private static ScenarioSteps? PrepareScenario(Loaded loaded, RunContext run, Serilog.ILogger logger)
+    {
+        var settings = loaded.Settings;
+        var steps = new ScenarioSteps(loaded.Scenario, SettingsLoader.ScenarioRunOf(settings, run.RunId, run.DbPath),
             new SerilogLoggerFactory(logger).CreateLogger("ActorRunner.Scenario"));
         try
         {
             steps.BeforeRun();
+            return steps;
         }
         catch (Exception e)
         {
             logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "Scenario {Scenario} could not prepare the run (BeforeRun)", settings.Scenario);
             var what = settings.Scenario == ScenarioCatalog.Default ? $"cannot prepare the database {run.DbPath}" : $"scenario {settings.Scenario} could not prepare the run";
-            return Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.Message)}");
+            Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.Message)}");
+            return null;
         }
+    }
 
-        var console = presenter ?? ConsoleReporter.ForStandardOutput();
-        var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSerilog(logger);
-        builder.Services.AddSingleton<IHostLifetime, ProgramLifetime>();
-        builder.Services.AddAkka(Protocol.SystemName, (akka, _) => akka
-            .WithRunnerRemoting(settings, userAkka)
-            .WithOrchestrator(settings, run, steps, console, nodeProgram, done, phase));
-
-        using var host = builder.Build();
+    /// <summary>
+    /// Starts the host (remoting binds, the orchestrator starts its nodes); false (the error told and logged, the
+    /// log closed and the run folder removed) when it could not start.
+    /// </summary>
+    private static async Task<bool> StartAsync(IHost host, RunSettings settings, RunContext run, Serilog.Core.Logger logger)
+    {
         try
         {
             await host.StartAsync();
+            return true;
         }
         catch (Exception e)
         {
             logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", settings.Hostname, settings.Port);
             await logger.DisposeAsync();
             TryDelete(run.RunFolder);
-            return Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message}");
+            Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message}");
+            return false;
         }
+    }
 
-        var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt(orchestrator));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt(orchestrator));
-
-        var outcome = await WaitBounded(done.Task, settings, logger);
+    /// <summary>
+    /// The report and the timeline (JSON lines, page, trace) in the run folder. The report returned carries the
+    /// exit code to show: the verdict's, or inconclusive when the report could not be written.
+    /// </summary>
+    private static (RunReport Report, TimelineData? Timeline) WriteOutputs(RunContext run, RunSettings settings, RunOutcome outcome, Serilog.ILogger logger)
+    {
         var exitCode = ExitCodes.For(outcome.Verdict);
         var report = RunReport.From(run, settings, outcome, exitCode, (WireClock.NowUs() - run.ProcessStartUs) / 1000.0);
         try
@@ -106,33 +143,24 @@ public static class RunHost
             logger.Error(e, "Cannot write the report {ReportPath}", run.ReportPath);
             exitCode = ExitCode.Inconclusive;
         }
-        TimelineData? timeline = null;
+        return (report with { ExitCode = (int)exitCode }, WriteTimeline(run, outcome, logger));
+    }
+
+    private static TimelineData? WriteTimeline(RunContext run, RunOutcome outcome, Serilog.ILogger logger)
+    {
         try
         {
-            timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
+            var timeline = TimelineBuilder.Build(run.RunId, run.ProcessStartUs, outcome);
             TimelineBuilder.WriteJsonl(timeline.Events, Path.Combine(run.RunFolder, "timeline.jsonl"));
             TimelinePage.Write(timeline, Path.Combine(run.RunFolder, "timeline.html"));
             TimelineTrace.Write(timeline, Path.Combine(run.RunFolder, TimelineTrace.FileName));
+            return timeline;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.Error(e, "Cannot write the timeline in {RunFolder}", run.RunFolder);
+            return null;
         }
-        logger.Information("Run {RunId} ends {Verdict} with exit code {ExitCode}; report {ReportPath}", run.RunId, report.Verdict, (int)exitCode, run.ReportPath);
-        var shownExitCode = console.Finished(run, report with { ExitCode = (int)exitCode }, timeline);
-
-        // Akka logs its last lines (remoting shut down) after our loggers have gone, straight to the console.
-        host.Services.GetRequiredService<ActorSystem>().EventStream.SetLogLevel(Akka.Event.LogLevel.WarningLevel);
-        using var stopping = new CancellationTokenSource(StopWithin);
-        try
-        {
-            await host.StopAsync(stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.Warning("The actor system did not stop within 5 s");
-        }
-        return shownExitCode;
     }
 
     /// <summary>
@@ -166,6 +194,9 @@ public static class RunHost
             new Books.LoopBook().Summary(TimeSpan.Zero), Books.StoppedBy.Failure);
     }
 
+    /// <summary>Critical sections a second under one lock, as <see cref="WarnIfTheLockTimeoutIsShort"/> reckons.</summary>
+    private const double LockedSectionsPerSecond = 400;
+
     /// <summary>
     /// Every task queues for one lock: the last of N waits for about N critical sections. At a few hundred a
     /// second (this machine's order of magnitude with fsync), a lock timeout shorter than that will end the
@@ -174,17 +205,11 @@ public static class RunHost
     private static void WarnIfTheLockTimeoutIsShort(RunSettings settings)
     {
         if (settings.Lock == RunnerLock.None) return;
-        var queue = TimeSpan.FromSeconds(settings.Tasks / 400.0);
+        var queue = TimeSpan.FromSeconds(settings.Tasks / LockedSectionsPerSecond);
         if (queue > settings.LockTimeout)
             Console.Error.WriteLine($"actor-runner: warning: {settings.Tasks} tasks queue for one lock; the last may wait about " +
                                     $"{queue.TotalSeconds:0} s, longer than lock.timeout ({settings.LockTimeout.TotalSeconds:0.###} s): raise --lock-timeout");
     }
-
-    private static Action<PosixSignalContext> Interrupt(IActorRef orchestrator) => context =>
-    {
-        context.Cancel = true;
-        orchestrator.Tell(OrchestratorActor.Interrupt.Instance);
-    };
 
     private static RunContext CreateRun(RunSettings settings)
     {

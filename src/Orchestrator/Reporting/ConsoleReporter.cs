@@ -148,13 +148,13 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         }
     }
 
-    /// <summary>On a terminal, the live line drawn again (at most every <see cref="ProgressLine.RedrawEvery"/> unless forced).</summary>
+    /// <summary>On a terminal, the live line drawn again (at most every <see cref="OrchestratorTimings.ProgressRedraw"/> unless forced).</summary>
     private void Draw(bool force)
     {
         if (!live) return;
         lock (_gate)
         {
-            if (!force && _drawn && _sinceDrawn.Elapsed < ProgressLine.RedrawEvery) return;
+            if (!force && _drawn && _sinceDrawn.Elapsed < OrchestratorTimings.ProgressRedraw) return;
             var text = _progress.Text();
             var width = Math.Max(20, console.Profile.Width - 1);
             if (text.Length > width) text = text[..width];

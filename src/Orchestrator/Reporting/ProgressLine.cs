@@ -11,9 +11,6 @@ namespace ActorRunner.Orchestrator.Reporting;
 /// </summary>
 public sealed class ProgressLine(LoopPlan plan)
 {
-    /// <summary>The line is drawn again at most this often (a loop's verdict line is always printed at once).</summary>
-    public static readonly TimeSpan RedrawEvery = TimeSpan.FromMilliseconds(200);
-
     private LoopProgress _progress = new(0, 0, 0, 0, TimeSpan.Zero);
     private long _progressAt = Stopwatch.GetTimestamp();
     private int _loop;

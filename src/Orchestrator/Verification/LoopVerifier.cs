@@ -21,8 +21,8 @@ public sealed record LoopVerification(
     /// <summary>The outcome's headline value (the counter, the rows).</summary>
     public long Counter => Outcome.Value;
 
-    /// <summary>The counter's lost updates (0 for scenarios that count none).</summary>
-    public long LostUpdates => Figures.TryGetValue(IncrementInvariant.LostUpdates, out var lost) ? lost : 0;
+    /// <summary>The scenario's lost updates (<see cref="RunnerFigures.LostUpdates"/>; 0 for scenarios that count none).</summary>
+    public long LostUpdates => RunnerFigures.LostUpdatesIn(Figures);
 }
 
 /// <summary>

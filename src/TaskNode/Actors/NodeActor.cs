@@ -32,21 +32,6 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
 
-    /// <summary>How often a joining node asks to register until it is accepted or its join timeout ends.</summary>
-    private static readonly TimeSpan RegisterEvery = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long one clock probe waits for the orchestrator's answer.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long the node looks for the orchestrator's lock actor (lock mode "orchestrator").</summary>
-    private static readonly TimeSpan LockActorLookup = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long proving that the lock file excludes may wait for another node doing the same.</summary>
-    private static readonly TimeSpan ExclusionProofWithin = TimeSpan.FromSeconds(2);
-
-    /// <summary>Round trips of the clock measurement at set-up (the shortest is kept).</summary>
-    private const int SetUpProbes = 7;
-
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeCommandLine _options;
     private readonly RunIdEnricher _runId;
@@ -74,7 +59,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, RegisterEvery);
+        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, NodeTimings.RegisterEvery);
         Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _options.JoinTimeout);
     }
 
@@ -125,11 +110,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     /// </summary>
     private static async Task<(long OffsetUs, long UncertaintyUs)> MeasureClock(IActorRef orchestrator)
     {
-        var samples = new List<(long, long, long)>(SetUpProbes);
-        for (var i = 0; i < SetUpProbes; i++)
+        var samples = new List<(long, long, long)>(NodeTimings.SetUpProbes);
+        for (var i = 0; i < NodeTimings.SetUpProbes; i++)
         {
             var sent = WireClock.NowUs();
-            var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), ProbeTimeout);
+            var reply = await orchestrator.Ask<ClockProbeReply>(new ClockProbe(sent), NodeTimings.ProbeTimeout);
             samples.Add((sent, reply.OrchestratorUs, WireClock.NowUs()));
         }
         return WireClock.BestOffset(samples);
@@ -140,8 +125,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         // Where the shared files are mounted elsewhere on this machine, the node's own paths win.
         accepted = accepted with { DbPath = _options.Db ?? accepted.DbPath, LockFile = _options.LockFile ?? accepted.LockFile };
         var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
-        IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(LockActorLookup) : null;
-        if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, ExclusionProofWithin);
+        IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(NodeTimings.LockActorLookup) : null;
+        if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, NodeTimings.ExclusionProofWithin);
 
         var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
         var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,

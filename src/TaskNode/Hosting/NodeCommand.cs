@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using Akka.Actor;
 using Line = ActorRunner.Messages.NodeCommandLine.Names;
@@ -20,7 +21,7 @@ public static class NodeCommand
     private static readonly Option<string> PublicHostname = new(Line.PublicHostname) { Description = "Address the orchestrator reaches this node at (default: --hostname)" };
     private static readonly Option<string> JoinTimeout = new(Line.JoinTimeout) { Description = "How long to keep trying to join", DefaultValueFactory = _ => "30s" };
     private static readonly Option<string> LogFile = new(Line.LogFile) { Description = "Write a CLEF log here (- : to standard output)" };
-    private static readonly Option<string> LogLevel = new(Line.LogLevel) { Description = "verbose, debug, information, warning, error", DefaultValueFactory = _ => "information" };
+    private static readonly Option<string> LogLevel = new(Line.LogLevel) { Description = LogLevels.Listed, DefaultValueFactory = _ => "information" };
     private static readonly Option<string> Db = new(Line.Db) { Description = "This machine's path of the run's database (default: the orchestrator's path)" };
     private static readonly Option<string> LockFile = new(Line.LockFile) { Description = "This machine's path of the run's lock file (default: the orchestrator's path)" };
     private static readonly Option<string> ScenarioAssembly = new(Line.ScenarioAssembly) { Description = "This machine's path of the run's scenario assembly, for a scenario of your own (default: the orchestrator's path)" };

@@ -1,7 +1,7 @@
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using Serilog;
 using Serilog.Events;
-using Serilog.Filters;
 using Serilog.Formatting.Compact;
 
 namespace ActorRunner.TaskNode.Hosting;
@@ -20,22 +20,13 @@ public static class NodeLogging
             .Enrich.WithProperty("Origin", options.NodeId)
             .Enrich.WithProperty("Node", options.NodeId)
             .Enrich.WithProperty("Pid", Environment.ProcessId)
-            .WriteTo.Logger(console => console
-                // Akka's own events (channels closing as a run winds down) stay in the file unless debugging;
-                // our actors' events, which Akka's logging carries too (paths under /user/), are shown.
-                .Filter.ByExcluding(e => level > LogEventLevel.Debug && Matching.FromSource("Akka")(e)
-                    && !(e.Properties.TryGetValue("ActorPath", out var path) && path.ToString().Contains("/user/", StringComparison.Ordinal)))
-                // Each task's report (one line a task a loop) is for the file; a person sees the node's own events.
-                .Filter.ByExcluding(e => level > LogEventLevel.Debug && e.Level == LogEventLevel.Information && e.Properties.ContainsKey("Task"))
-                .WriteTo.Console(
-                    restrictedToMinimumLevel: options.WatchStdin ? LogEventLevel.Warning : level,
-                    outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: LogEventLevel.Warning));
+            // Each task's report (one line a task a loop) is for the file; a person sees the node's own events.
+            .WriteToConsole(level, shownFrom: options.WatchStdin ? LogEventLevel.Warning : level,
+                hidden: e => level > LogEventLevel.Debug && e.Level == LogEventLevel.Information && e.Properties.ContainsKey("Task"));
         if (options.LogFile == NodeCommandLine.StandardOutput)
             config = config.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: null);
         else if (options.LogFile is not null)
-            config = config.WriteTo.File(new CompactJsonFormatter(), options.LogFile, buffered: true,
-                flushToDiskInterval: TimeSpan.FromMilliseconds(500));
+            config = config.WriteToClefFile(options.LogFile);
         return config.CreateLogger();
     }
 }

@@ -32,7 +32,7 @@ public sealed class FileTaskLock(string path) : ITaskLock
             var deadline = DateTime.UtcNow + within;
             int errno;
             while ((errno = Flock.Lock(first, Flock.LOCK_EX | Flock.LOCK_NB)) == Flock.EWOULDBLOCK && DateTime.UtcNow < deadline)
-                Thread.Sleep(5);
+                Thread.Sleep(NodeTimings.ExclusionProofRetry);
             if (errno != 0)
                 throw new IOException($"cannot take the lock on {path}: {Flock.Describe(errno)}");
             var other = Flock.Lock(second, Flock.LOCK_EX | Flock.LOCK_NB);

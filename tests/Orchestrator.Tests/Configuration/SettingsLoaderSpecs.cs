@@ -235,6 +235,28 @@ public sealed class SettingsLoaderSpecs : IDisposable
         Assert.StartsWith("actor-runner.nodes", error.Message);
     }
 
+    [Theory]
+    [InlineData("tasks-per-node=3", "actor-runner.tasks-per-node (from --set tasks-per-node=3): 2 nodes x 3 tasks cannot host 10 tasks")]
+    [InlineData("nodes=11", "actor-runner.nodes (from --set nodes=11): 11 nodes for 10 tasks leaves nodes without a task")]
+    [InlineData("remote.port=70000", "actor-runner.remote.port (from --set remote.port=70000): 70000 is not a port")]
+    [InlineData("log-level=LOUD", "actor-runner.log-level (from --set log-level=LOUD): 'loud' is not one of verbose, debug, information, warning, error")]
+    [InlineData("remote.hostname=\"\"", "actor-runner.remote.hostname (from --set remote.hostname=\"\"): must not be empty")]
+    [InlineData("out=\"\"", "actor-runner.out (from --set out=\"\"): must not be empty")]
+    [InlineData("remote.tls.cert=/nonexistent/node.pem", "actor-runner.remote.tls.key: TLS needs the certificate, the key and the CA (--tls-cert, --tls-key, --tls-ca)")]
+    public void A_refused_value_names_the_layer_that_set_its_key(string assignment, string message)
+    {
+        var error = LoadFails("tasks=10", "nodes=2", assignment);
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_log_level_is_kept_by_its_documented_name()
+    {
+        Assert.Equal("information", Load("log-level=INFO").LogLevel);
+        Assert.Equal("warning", Load("log-level=Warning").LogLevel);
+    }
+
     [Fact]
     public void Binding_beyond_loopback_without_a_token_is_an_error()
     {

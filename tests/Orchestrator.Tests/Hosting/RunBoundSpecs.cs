@@ -19,11 +19,11 @@ public sealed class RunBoundSpecs
     public void A_time_budget_bounds_a_billion_loops_to_the_budget_and_one_loop_more()
     {
         var settings = Defaults with { Loops = 1_000_000_000, Duration = TimeSpan.FromSeconds(30) };
-        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + new Orchestrator.Releasing.ReleaseLead(settings.ReleaseLead).Most + settings.LockTimeout + settings.LoopTimeout + RunBound.Margin;
+        var perLoop = settings.BarrierTimeout + settings.ReleaseDelay + new Orchestrator.Releasing.ReleaseLead(settings.ReleaseLead).Most + settings.LockTimeout + settings.LoopTimeout + OrchestratorTimings.RunMargin;
 
         var bound = RunBound.Of(settings);
 
-        Assert.Equal(settings.JoinLimit + settings.Duration + perLoop + settings.ShutdownTimeout + RunBound.Margin, bound);
+        Assert.Equal(settings.JoinLimit + settings.Duration + perLoop + settings.ShutdownTimeout + OrchestratorTimings.RunMargin, bound);
     }
 
     [Fact]

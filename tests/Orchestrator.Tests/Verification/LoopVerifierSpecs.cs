@@ -28,6 +28,20 @@ public sealed class LoopVerifierSpecs
     private static List<TaskReport> Serialized(int tasks) =>
         Enumerable.Range(0, tasks).Select(i => Committed($"task-{i + 1:00}", i)).ToList();
 
+    [Fact]
+    public void The_lost_updates_are_the_figure_the_contract_names_whoever_judged()
+    {
+        var results = LoopVerifier.Results(Serialized(2), []);
+        var outcome = new ScenarioOutcome("seats sold = 1 of 2", 1);
+        var judged = new ScenarioJudgement(["seat 1 sold twice"], [], new Dictionary<string, long> { [RunnerFigures.LostUpdates] = 4, ["seats"] = 1 });
+
+        var counted = LoopVerifier.Verify(2, results, outcome, judged);
+        var uncounted = LoopVerifier.Verify(2, results, outcome, judged with { Figures = new Dictionary<string, long> { ["seats"] = 1 } });
+
+        Assert.Equal((4, 4), (judged.LostUpdates, counted.LostUpdates));
+        Assert.Equal(0, uncounted.LostUpdates);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

@@ -158,7 +158,7 @@ public sealed class RaceWindowScenarioSpecs : IDisposable
         Assert.Equal(3, outcome.Value);
         Assert.Equal("value = 3, expected 3 (window 5 µs)", outcome.Summary);
         Assert.Empty(judgement.Findings);
-        Assert.Equal(0, judgement.Figures[IncrementInvariant.LostUpdates]);
+        Assert.Equal(0, judgement.LostUpdates);
         Assert.Equal(5, judgement.Figures[RaceWindowScenario.WidthFigure]);
     }
 
@@ -177,7 +177,7 @@ public sealed class RaceWindowScenarioSpecs : IDisposable
         var judgement = scenario.ResultOk(loop, new ScenarioOutcome("value = 1, expected 2", 1), results);
 
         Assert.Equal(["task-1", "task-2"], Assert.Single(judgement.Collisions).Tasks);
-        Assert.Equal(1, judgement.Figures[IncrementInvariant.LostUpdates]);
+        Assert.Equal(1, judgement.LostUpdates);
         Assert.Equal(1000, judgement.Figures[RaceWindowScenario.WidthFigure]);
         Assert.Contains(judgement.Findings, f => f == "value 1 is below the 2 acknowledged increments: 1 lost updates");
         Assert.Contains(judgement.Findings, f => f.StartsWith("value 0 was read by 2 tasks that all committed: task-1, task-2"));

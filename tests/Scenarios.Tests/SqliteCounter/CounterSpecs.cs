@@ -185,7 +185,7 @@ public sealed class CounterScenarioSpecs : IDisposable
         Assert.Equal("counter = 3, expected 3", outcome.Summary);
         Assert.Equal([0L, 1L, 2L], results.Select(r => r.Observed));
         Assert.Empty(judgement.Findings);
-        Assert.Equal(0, judgement.Figures["lostUpdates"]);
+        Assert.Equal(0, judgement.LostUpdates);
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class CounterScenarioSpecs : IDisposable
         var judgement = scenario.ResultOk(loop, new ScenarioOutcome("counter = 1", 1), results);
 
         Assert.Equal(["task-1", "task-2"], Assert.Single(judgement.Collisions).Tasks);
-        Assert.Equal(1, judgement.Figures["lostUpdates"]);
+        Assert.Equal(1, judgement.LostUpdates);
         Assert.Contains(judgement.Findings, f => f.Contains("1 lost updates"));
     }
 }

@@ -31,9 +31,27 @@ public sealed class NodeCommandSpecs : IDisposable
             TimeSpan.FromSeconds(40), NodeCommandLine.StandardOutput, "debug", WatchStdin: true, Path.Combine(_folder, "My.dll"), tls,
             Path.Combine(_folder, "counter.db"), Path.Combine(_folder, "counter.lock"));
 
+        // Every field is set, so a field the line does not write or the parser does not read shows up here.
+        foreach (var property in typeof(NodeCommandLine).GetProperties())
+        {
+            var value = property.GetValue(line);
+            Assert.False(value is null || value.Equals(property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null),
+                $"the sample leaves {property.Name} at its default");
+        }
+
         var options = await Parse(line.ToArguments());
 
         Assert.Equal(line, options);
+    }
+
+    [Fact]
+    public void The_parser_declares_every_option_the_line_names()
+    {
+        var declared = NodeCommand.Create((_, _) => Task.FromResult(0)).Options.Select(o => o.Name).ToHashSet();
+        var named = typeof(NodeCommandLine.Names).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
+
+        Assert.NotEmpty(named);
+        foreach (var name in named) Assert.Contains(name, declared);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class SharedCounterSpecs : IDisposable
         results[1] = results[1] with { Observed = 0, Written = 1 };
         var judgement = scenario.ResultOk(loop, outcome with { Value = 2 }, results);
         Assert.Equal(["task-1", "task-2"], Assert.Single(judgement.Collisions).Tasks);
-        Assert.Equal(1, judgement.Figures["lostUpdates"]);
+        Assert.Equal(1, judgement.LostUpdates);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

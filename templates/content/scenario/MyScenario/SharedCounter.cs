@@ -59,7 +59,7 @@ public sealed class SharedCounter : Scenario
         if (findings.Count == 0 && completed.Count == results.Count && outcome.Value != results.Count)
             findings.Add($"counter = {outcome.Value}, expected {results.Count}");
         var lost = collisions.Sum(c => c.Tasks.Count - 1);
-        return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { ["lostUpdates"] = lost });
+        return new ScenarioJudgement(findings, collisions, new Dictionary<string, long> { [RunnerFigures.LostUpdates] = lost });
     }
 
     public override void AfterResult(LoopContext context, LoopVerdict verdict) =>
