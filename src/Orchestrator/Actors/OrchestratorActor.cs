@@ -72,6 +72,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     // TasksReady with the instants they arrived.
     private int _parkingAhead;
     private long _parkingAheadSentUs;
+    private readonly HashSet<string> _parkedAheadNodes = new();
     private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
 
     // How the run ends.
@@ -192,7 +193,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void StartLoop(int loop, bool prepared = false)
     {
         var parkedAhead = _parkingAhead == loop;
+        var parkedNodes = parkedAhead ? _parkedAheadNodes.ToHashSet() : [];
         _parkingAhead = 0;
+        _parkedAheadNodes.Clear();
         // A loop parked ahead begins when the one before it ended (its verdict), not when its PrepareLoop went out
         // while that one was under way: loops' durations do not overlap.
         _ledger.Begin(loop, parkedAhead ? Math.Max(_parkingAheadSentUs, _lastVerdictUs) : WireClock.NowUs());
@@ -208,7 +211,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => new LoopPrepared(loop),
                     failure: e => new PrepareFailed(loop, PrepareFailure(scenario.Name, loop, e)));
         }
-        if (!parkedAhead) SendPrepareLoop(loop);
+        SendPrepareLoop(loop, _roster.Live.Where(n => !parkedNodes.Contains(n.Id)));
         Timers.StartSingleTimer(BarrierTimer, new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter(RunPhase.Barrier, Barrier);
         // Taken out first: the last of them may release this loop, which parks the next one ahead afresh.
@@ -220,25 +223,30 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private static string PrepareFailure(string scenario, int loop, Exception e) =>
         $"scenario {scenario} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}";
 
-    /// <summary>Tells every live node to park its tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
-    private void SendPrepareLoop(int loop) => TellLiveNodes(node => node.Prepare(loop, WireClock.NowUs()), loop);
+    /// <summary>Tells these nodes to park their tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
+    private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => TellNodes(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
 
     /// <summary>
-    /// Right behind a loop's Release, the nodes are told to park their tasks for the next one: each node sets the next
-    /// loop up before this one's instant (nothing of it is left for the race), and each task parks as soon as it has
-    /// reported this loop, so the next loop's barrier fills while this one finishes and is read and judged. Parking
-    /// acts on nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. Only
-    /// while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
-    /// parked tasks are let go by the shutdown.
+    /// A node whose tasks have all reported this loop is told at once to park them for the next one, while the other
+    /// nodes' tasks finish and the loop is read and judged: the next loop's barrier fills meanwhile. Parking acts on
+    /// nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. The node
+    /// answers as soon as its tasks are parked, so the PrepareLoop and its TasksReady stay one short exchange, a
+    /// clock measurement no step of the node's clock can fall into unseen (a longer one, spanning a loop, could
+    /// halve a step). Only while nothing has gone wrong in the loop and its count allows another; should the verdict
+    /// end the run, the parked tasks are let go by the shutdown. <paramref name="nodes"/>: the nodes to park now.
     /// </summary>
-    private void ParkAhead(int loop)
+    private void ParkAhead(int loop, IEnumerable<RosterNode> nodes)
     {
-        if (_parkingAhead == loop + 1) return;
         if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
-        _parkingAhead = loop + 1;
-        _parkingAheadSentUs = WireClock.NowUs();
-        _readyAhead.Clear();
-        SendPrepareLoop(loop + 1);
+        if (_parkingAhead != loop + 1)
+        {
+            _parkingAhead = loop + 1;
+            _parkingAheadSentUs = WireClock.NowUs();
+            _parkedAheadNodes.Clear();
+            _readyAhead.Clear();
+        }
+        var toPark = nodes.Where(n => _parkedAheadNodes.Add(n.Id)).ToList();
+        SendPrepareLoop(loop + 1, toPark);
     }
 
     private void Barrier()
@@ -308,7 +316,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _ledger.Released(releaseSentUs, releaseAtUs);
         // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
         TellLiveNodes(node => new Release(Loop, releaseAtUs, node.ClockThisLoop.ToNodeUs(releaseAtUs)), Loop);
-        ParkAhead(Loop);
         if (LoopDetail.Planned(Loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         var limit = releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
@@ -355,6 +362,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
+        if (_roster.Find(report.NodeId) is { } reporting && _ledger.ReportsFrom(reporting.Id) == reporting.TaskIds.Count)
+            ParkAhead(Loop, [reporting]);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
                 new object[] { Loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
@@ -382,7 +391,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!read) _ledger.AddToAbort("no task was released, the outcome was not read");
         var (scenario, expected, reports, missing, abort) = (_scenario, _ledger.ExpectedTasks, _ledger.Reports.ToList(), _ledger.Missing.ToList(), _ledger.Abort);
         var suspects = SuspectNodes();
-        if (stillRunning && read) ParkAhead(loop);
+        if (stillRunning && read) ParkAhead(loop, _roster.Live);
         // The next loop's reset follows the verdict at once, on the same thread, when the run goes on: whether it
         // does is decided here, with the verdict, and the actor follows that decision.
         var goesOnIfVerified = stillRunning && read && abort is null && !_roster.AnyLost;
@@ -520,9 +529,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     // ---- node loss, interruption, shutting down ------------------------------------------------
 
     /// <summary>Sends every live node its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
-    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop)
+    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop) => TellNodes(_roster.Live, messageFor, loop);
+
+    /// <summary>Sends each of <paramref name="nodes"/> its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
+    private void TellNodes(IEnumerable<RosterNode> nodes, Func<RosterNode, object> messageFor, int? loop)
     {
-        foreach (var node in _roster.Live)
+        foreach (var node in nodes)
         {
             var message = messageFor(node);
             node.Ref!.Tell(message);

@@ -291,37 +291,40 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
-    public async Task Right_behind_a_loops_release_the_next_loops_tasks_park_and_their_readiness_waits_for_the_loop_to_end()
+    public async Task A_node_whose_tasks_have_all_reported_parks_for_the_next_loop_while_the_others_finish()
     {
         var orchestrator = StartOrchestrator(_settings with { Loops = 3 });
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
         _state.Counter = 4;
 
-        // Loop 1 released: the nodes are told to park for loop 2 before any task has acted, and say so early.
-        var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
-        Assert.Equal((2, 2), (prepare1.Loop, prepare2.Loop));
+        // One of node-1's two tasks has reported: nothing is parked ahead yet.
         ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
-        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
         _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(0, _observer.Count("LoopDone"));
-        Assert.Equal([1], _state.PreparedLoops);
-
-        // The rest report: loop 1 is judged, loop 2 reset and released on the readiness kept (no second PrepareLoop).
+        // Both have: node-1 parks for loop 2 while node-2's tasks still race, and says so early.
         ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
+        var prepare1 = _node1.ExpectMsg<PrepareLoop>(Wait);
+        Assert.Equal(2, prepare1.Loop);
+        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node2.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, _observer.Count("LoopDone"));
+
+        // node-2's tasks report: it parks in turn; loop 1 is judged, loop 2 reset and released (one PrepareLoop each).
         ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
         ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
+        var prepare2 = _node2.ExpectMsg<PrepareLoop>(Wait);
+        Assert.Equal(2, prepare2.Loop);
+        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
         Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal([1, 2], _state.PreparedLoops);
 
-        // Loop 2, released on readiness kept from before its start, parks loop 3 behind its Release in turn.
-        (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
-        Assert.Equal((3, 3), (prepare1.Loop, prepare2.Loop));
-        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
-        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+        // Loop 2, released on readiness kept from before it started, parks loop 3 the same way.
         ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
+        var (prepare31, prepare32) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
+        Assert.Equal((3, 3), (prepare31.Loop, prepare32.Loop));
+        _node1.Send(orchestrator, Ready(prepare31, "node-1"));
+        _node2.Send(orchestrator, Ready(prepare32, "node-2"));
         Assert.Equal(3, _node1.ExpectMsg<Release>(Wait).Loop);
         ReportAllOf(orchestrator, 3, 0, 1, 2, 3);
 

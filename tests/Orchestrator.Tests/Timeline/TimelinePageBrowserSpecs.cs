@@ -51,6 +51,21 @@ public sealed class TimelinePageBrowserSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_thousand_tasks_by_twenty_loops_page_opens_and_draws_every_lane_of_the_loop_it_shows()
+    {
+        var data = SyntheticTimeline.Create(nodes: 10, tasksPerNode: 100, loops: 20);
+
+        var dom = await RenderInChromium(data, "");
+
+        var body = Body(dom);
+        Assert.True(string.IsNullOrEmpty(body.GetValueOrDefault("data-errors")), "script errors: " + body.GetValueOrDefault("data-errors"));
+        Assert.Equal("1000", body.GetValueOrDefault("data-rendered"));
+        Assert.Equal(1000, Lanes(dom).Count);
+        // Within the size the README states for such a page.
+        Assert.InRange(new FileInfo(Path.Combine(_folder, "timeline.html")).Length, 1, 20L * 1024 * 1024);
+    }
+
+    [Fact]
     public async Task Chromium_draws_the_loop_the_address_names_with_its_failed_task_marked()
     {
         var dom = await RenderInChromium(SyntheticTimeline.Create(nodes: 2, tasksPerNode: 5, loops: 2), "#loop=2");
