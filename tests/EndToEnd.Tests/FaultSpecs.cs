@@ -76,6 +76,10 @@ public sealed class FaultSpecs : IDisposable
             "--set", "lock.hold=1500ms", "--set", "loop-timeout=2s", "--set", "shutdown-timeout=2s"], stdout, stderr);
         var holder = await LockHolder(stdout, stderr);
         var node = NodeIdOf(holder);
+        // Paused once its write has committed (it keeps the lock 1.5 s more): paused inside SQLite's commit, it would
+        // keep the database itself locked, and the outcome could not be read at all.
+        var runFolder = Directory.GetDirectories(_workspace.Runs).Single();
+        Assert.True(await Processes.Eventually(() => Counter(runFolder) >= 1, TimeSpan.FromSeconds(20)), "the lock holder never committed");
         Signal(holder, "STOP");
 
         var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(30));
@@ -170,6 +174,23 @@ public sealed class FaultSpecs : IDisposable
     {
         using var kill = Process.Start("kill", ["-" + signal, pid.ToString()]);
         kill.WaitForExit();
+    }
+
+    /// <summary>The counter as committed now (0 while a writer keeps the database locked).</summary>
+    private static long Counter(string runFolder)
+    {
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={Path.Combine(runFolder, "counter.db")};Mode=ReadOnly;Pooling=False;Default Timeout=1");
+            connection.Open();
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT value FROM counter WHERE id = 1;";
+            return Convert.ToInt64(read.ExecuteScalar() ?? 0L);
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The lock can be taken at once (a leftover holder would make this fail), the database passes
