@@ -29,4 +29,10 @@ public static class NodeTimings
     /// orchestrator may be gone and the goodbye undeliverable, so the node exits anyway after this.
     /// </summary>
     public static readonly TimeSpan HostStop = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// From the node's decision to leave to the end of its process, whatever its actor system's stop and disposal do
+    /// (beyond <see cref="HostStop"/>, with room to flush the log): no node outlives its run.
+    /// </summary>
+    public static readonly TimeSpan ExitAtTheLatest = HostStop + TimeSpan.FromSeconds(2);
 }

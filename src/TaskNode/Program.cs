@@ -50,6 +50,14 @@ static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel
     using var signals = RunnerHost.OnStopSignals(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
     await host.StartAsync(CancellationToken.None);
     var code = await exit.Task;
+    // Should the actor system's stop or disposal hang (a connection stuck in its TLS handshake can hold it), the
+    // process still ends: a background thread, which an ordinary exit does not wait for.
+    new Thread(() =>
+    {
+        Thread.Sleep(NodeTimings.ExitAtTheLatest);
+        Console.Error.WriteLine($"actor-runner-node: the node's actor system did not stop within {NodeTimings.ExitAtTheLatest.TotalSeconds:0} s; exiting");
+        Environment.Exit(code);
+    }) { IsBackground = true, Name = "exit-watch" }.Start();
     // The orchestrator may be gone and the goodbye undeliverable: exit anyway once the bound has passed.
     await RunnerHost.StopAsync(host, NodeTimings.HostStop);
     return code;

@@ -277,5 +277,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         foreach (var worker in _workers) worker.Dispose();
+        // Stopped without having decided to leave (its actor system ended under it, e.g. remoting gave up): the
+        // process must not wait for a decision that will never come.
+        if (_exit.TrySetResult(ExitCodes.Failed))
+            _log.Error("Node {Node} stopped before leaving the run (its actor system ended); exiting", _options.NodeId);
     }
 }
