@@ -1,13 +1,16 @@
+using ActorRunner.Messages;
+
 namespace ActorRunner.Orchestrator.Releasing;
 
 /// <summary>
 /// How far ahead of the agreed instant the Release is sent. Fixed when <c>release-lead</c> gives a duration;
 /// otherwise derived from what the last loops measured: each loop's slowest delivery of its Release to a node (sent by
 /// the orchestrator to received by the node, on the orchestrator's clock); the 90th percentile of the last
-/// <see cref="Window"/> of those, twice over, plus a margin for waking its threads. A single stall (a pause of one
-/// process) does not lengthen the next loops; stalls that recur do. The stretch a node spins before the instant is not
-/// part of the lead: a Release that arrives inside it still opens the gate on time (its tasks, or its releaser, are
-/// woken at once and spin for what is left). The first loop, with nothing measured yet, uses
+/// <see cref="Window"/> of those, twice over, plus the stretch a node spins before the instant and a margin for waking
+/// its threads: a Release that arrives inside the stretch still opens the gate on time, but its tasks are woken late
+/// in it and, on a busy machine, resume less together (without it the unprotected race at 2 tasks was caught in fewer
+/// loops). A single stall (a pause of one process) does not lengthen the next loops; stalls that recur do.
+/// The first loop, with nothing measured yet, uses
 /// <see cref="First"/>. A Release that arrived late makes its delivery the slowest, so the next loops' lead grows.
 /// </summary>
 public sealed class ReleaseLead(TimeSpan? fixedLead)
@@ -15,7 +18,7 @@ public sealed class ReleaseLead(TimeSpan? fixedLead)
     /// <summary>The lead before any delivery has been measured.</summary>
     public static readonly TimeSpan First = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The lead never goes below the wake-up margin, nor above this.</summary>
+    /// <summary>The lead never goes below the spin stretch and the wake-up margin, nor above this.</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromSeconds(1);
 
     /// <summary>Time for a node to wake its threads once the Release is in, beyond the spin stretch.</summary>
@@ -27,7 +30,7 @@ public sealed class ReleaseLead(TimeSpan? fixedLead)
     /// <summary>How many loops' slowest deliveries are remembered.</summary>
     public const int Window = 32;
 
-    private static readonly TimeSpan Shortest = WakeMargin;
+    private static readonly TimeSpan Shortest = TimeSpan.FromMicroseconds(Protocol.ReleaseSpinStretchUs) + WakeMargin;
 
     private readonly Queue<long> _slowestDeliveryUs = new();
 

@@ -1,10 +1,11 @@
+using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Releasing;
 
 namespace ActorRunner.Orchestrator.Tests.Releasing;
 
 public sealed class ReleaseLeadSpecs
 {
-    private static readonly TimeSpan Floor = ReleaseLead.WakeMargin;
+    private static readonly TimeSpan Floor = TimeSpan.FromMicroseconds(Protocol.ReleaseSpinStretchUs) + ReleaseLead.WakeMargin;
 
     [Fact]
     public void The_first_loop_uses_the_first_lead()
@@ -13,7 +14,7 @@ public sealed class ReleaseLeadSpecs
     }
 
     [Fact]
-    public void With_few_loops_measured_the_lead_is_twice_the_slowest_delivery_above_the_wake_margin()
+    public void With_few_loops_measured_the_lead_is_twice_the_slowest_delivery_above_the_spin_stretch_and_wake_margin()
     {
         var lead = new ReleaseLead(null);
         lead.Observed(300);
