@@ -7,8 +7,10 @@ namespace ActorRunner.Orchestrator.Timeline;
 /// timeline.trace.json: the run in the Chrome trace event format, which Perfetto (ui.perfetto.dev) and
 /// chrome://tracing open. A process per node (the orchestrator first), a thread per task; complete events ("X")
 /// for each task's phases, instant events ("i") for its read and its write with their values and for each node's
-/// gate opening, a verdict per loop, and flow events ("s" to "f") for the protocol messages. Times are
-/// microseconds on the run's one clock, as in timeline.jsonl.
+/// gate opening, a verdict per loop, and flow events ("s" to "f") for the protocol messages. Every other event of
+/// timeline.jsonl (a node's registration, run start and end, a message whose other end the timeline does not have)
+/// is an instant event named after it, so that the trace holds every event of the timeline. Times are microseconds
+/// on the run's one clock, as in timeline.jsonl.
 /// </summary>
 public static class TimelineTrace
 {
@@ -59,6 +61,8 @@ public static class TimelineTrace
         }
 
         var events = new List<TraceEvent>();
+        // The timeline's events the slices, instants and flows below stand for; the rest get an instant each.
+        var covered = new HashSet<TimelineEvent>(ReferenceEqualityComparer.Instance);
         foreach (var (node, pid) in pids)
         {
             events.Add(new TraceEvent("process_name", "M", pid, 0, Args: new Dictionary<string, object?> { ["name"] = node }));
@@ -84,26 +88,35 @@ public static class TimelineTrace
                     if (!first.TryGetValue(from, out var start)) continue;
                     var end = first.GetValueOrDefault(to) ?? first.GetValueOrDefault("failed");
                     if (end is null) continue;
+                    covered.Add(start);
+                    covered.Add(end);
                     events.Add(new TraceEvent(name, "X", pid, tid, start.TimeUs, Math.Max(0, end.TimeUs - start.TimeUs), "task", Args: args));
                 }
                 foreach (var e in task.Where(e => e.Event is "read" or "written" or "failed"))
                 {
+                    covered.Add(e);
                     var eventArgs = new Dictionary<string, object?>(args) { ["value"] = e.Value, ["detail"] = e.Detail };
                     var name = e.Event == "failed" ? "failed" : $"{e.Event} {e.Value}";
                     events.Add(new TraceEvent(name, "i", pid, tid, e.TimeUs, Category: "task", Scope: "t", Args: eventArgs));
                 }
             }
             foreach (var e in loop.Where(e => e.Event is "gate-opened" or "loop-verdict"))
+            {
+                covered.Add(e);
                 events.Add(new TraceEvent(e.Event, "i", pids[e.Node], 0, e.TimeUs, Category: "loop", Scope: "p",
                     Args: new Dictionary<string, object?>(args) { ["detail"] = e.Detail }));
+            }
         }
 
         // Flows: a slice of zero length at each end binds the arrow; the id pairs them.
         var id = 0L;
+        var ends = new HashSet<(int Loop, string Event, string Node, string Message, long TimeUs)>();
         foreach (var loop in data.Loops)
         foreach (var arrow in loop.Arrows)
         {
             id++;
+            ends.Add((loop.Loop, "sent", arrow.From, arrow.Message, arrow.SentUs));
+            ends.Add((loop.Loop, "received", arrow.To, arrow.Message, arrow.ReceivedUs));
             var (fromPid, fromTid) = arrow.FromTask is { } t && tids.TryGetValue(t, out var lane) ? lane : (pids.GetValueOrDefault(arrow.From, 1), 0);
             var toPid = pids.GetValueOrDefault(arrow.To, 1);
             var args = new Dictionary<string, object?> { ["loop"] = loop.Loop, ["latencyUs"] = arrow.LatencyUs, ["task"] = arrow.FromTask };
@@ -111,6 +124,23 @@ public static class TimelineTrace
             events.Add(new TraceEvent(arrow.Message, "s", fromPid, fromTid, arrow.SentUs, Category: "message", Id: id));
             events.Add(new TraceEvent(arrow.Message, "X", toPid, 0, arrow.ReceivedUs, 0, "message", Args: args));
             events.Add(new TraceEvent(arrow.Message, "f", toPid, 0, arrow.ReceivedUs, Category: "message", Id: id, BindingPoint: "e"));
+        }
+
+        foreach (var e in data.Events)
+        {
+            if (covered.Contains(e)) continue;
+            if (e is { Loop: { } l, Message: { } message } && ends.Contains((l, e.Event, e.Node, message, e.TimeUs))) continue;
+            var pid = pids[e.Node];
+            var tid = e.Task is { } t && tids.TryGetValue(t, out var lane) && lane.Pid == pid ? lane.Tid : 0;
+            var args = new Dictionary<string, object?>();
+            if (e.Loop is { } loop) args["loop"] = loop;
+            if (e.Task is not null) args["task"] = e.Task;
+            if (e.From is not null) args["from"] = e.From;
+            if (e.To is not null) args["to"] = e.To;
+            if (e.Value is not null) args["value"] = e.Value;
+            if (e.Detail is not null) args["detail"] = e.Detail;
+            events.Add(new TraceEvent(e.Message is null ? e.Event : $"{e.Event} {e.Message}", "i", pid, tid, e.TimeUs,
+                Category: e.Task is not null ? "task" : e.Loop is not null ? "loop" : "run", Scope: tid > 0 ? "t" : "p", Args: args));
         }
         return new TraceFile(events);
     }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ActorRunner.Orchestrator.Timeline;
+using ActorRunner.Tests.Shared;
 
 namespace ActorRunner.Orchestrator.Tests.Timeline;
 
@@ -70,4 +72,40 @@ public sealed class TimelineTraceSpecs : IDisposable
         Assert.Contains(holds, h => h.GetProperty("ts").GetInt64() == lostHold["lock-acquired"]
                                     && h.GetProperty("dur").GetInt64() == lostHold["lock-released"] - lostHold["lock-acquired"]);
     }
+
+    [Fact]
+    public void It_holds_every_event_of_the_timeline_each_on_its_node_and_task_at_its_instant()
+    {
+        foreach (var data in new[] { LostUpdateTimeline.Create(), SyntheticTimeline.Create(nodes: 2, tasksPerNode: 5, loops: 2) })
+        {
+            var trace = Written(data);
+
+            // Every line of timeline.jsonl, as the run writes it: phases, reads and writes, failures, each message
+            // sent or received, a node's gate, a loop's verdict, and the run's own events (start, registrations, end).
+            var timeline = Jsonl(data);
+            Assert.Empty(TraceCompleteness.Missing(timeline, trace));
+        }
+        var kinds = SyntheticTimeline.Create().Events.Select(e => e.Event).ToHashSet();
+        Assert.All(new[] { "run-started", "registered", "run-ended", "reported", "failed", "gate-opened", "loop-verdict", "sent", "received" },
+            kind => Assert.Contains(kind, kinds));
+    }
+
+    [Fact]
+    public void An_event_the_trace_left_out_is_named()
+    {
+        var data = LostUpdateTimeline.Create();
+        var trace = JsonNode.Parse(Written(data).GetRawText())!;
+        var events = trace["traceEvents"]!.AsArray();
+        var write = events.First(e => e!["name"]!.GetValue<string>() == "written 1" && e["ph"]!.GetValue<string>() == "i");
+        events.Remove(write);
+
+        var missing = TraceCompleteness.Missing(Jsonl(data), JsonDocument.Parse(trace.ToJsonString()).RootElement);
+
+        var lost = Assert.Single(missing);
+        Assert.Contains("\"event\":\"written\"", lost);
+        Assert.Contains("\"value\":1", lost);
+    }
+
+    private static List<JsonElement> Jsonl(TimelineData data) =>
+        data.Events.Select(e => JsonDocument.Parse(JsonSerializer.Serialize(e, TimelineEvent.Json)).RootElement).ToList();
 }
