@@ -68,12 +68,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private long _lateReleases;
     private const int LateReleasesWarned = 20;
 
-    // The next loop, when its tasks were parked while this one finished and was judged (ParkAhead), and its nodes'
-    // TasksReady with the instants they arrived.
-    private int _parkingAhead;
-    private long _parkingAheadSentUs;
-    private readonly HashSet<string> _parkedAheadNodes = new();
-    private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
+    /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkAhead"/>).</summary>
+    private readonly ParkingAhead _ahead = new();
 
     // How the run ends.
     private StoppedBy _stoppedBy = StoppedBy.Failure;
@@ -192,13 +188,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <param name="prepared">The scenario has prepared the loop already (its reset ran right after the last verdict).</param>
     private void StartLoop(int loop, bool prepared = false)
     {
-        var parkedAhead = _parkingAhead == loop;
-        var parkedNodes = parkedAhead ? _parkedAheadNodes.ToHashSet() : [];
-        _parkingAhead = 0;
-        _parkedAheadNodes.Clear();
-        // A loop parked ahead begins when the one before it ended (its verdict), not when its PrepareLoop went out
-        // while that one was under way: loops' durations do not overlap.
-        _ledger.Begin(loop, parkedAhead ? Math.Max(_parkingAheadSentUs, _lastVerdictUs) : WireClock.NowUs());
+        var start = _ahead.Start(loop, _lastVerdictUs, WireClock.NowUs());
+        _ledger.Begin(loop, start.StartUs);
         _roster.NewLoop();
         if (loop == 1) _firstLoopStartUs = _ledger.StartUs;
         if (prepared) _ledger.MarkPrepared();
@@ -211,13 +202,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => new LoopPrepared(loop),
                     failure: e => new PrepareFailed(loop, PrepareFailure(scenario.Name, loop, e)));
         }
-        SendPrepareLoop(loop, _roster.Live.Where(n => !parkedNodes.Contains(n.Id)));
+        // A node parked ahead keeps the PrepareSentUs of its PrepareLoop sent then: its TasksReady answers that one.
+        SendPrepareLoop(loop, _roster.Live.Where(n => !start.ParkedNodes.Contains(n.Id)));
         Timers.StartSingleTimer(BarrierTimer, new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter(RunPhase.Barrier, Barrier);
-        // Taken out first: the last of them may release this loop, which parks the next one ahead afresh.
-        var readyAhead = _readyAhead.ToList();
-        _readyAhead.Clear();
-        foreach (var (ready, receivedUs) in readyAhead) NodeTasksReady(ready, receivedUs);
+        // Out of the books already: the last of them may release this loop, which parks the next one ahead afresh.
+        foreach (var (ready, receivedUs) in start.ReadyAhead) NodeTasksReady(ready, receivedUs);
     }
 
     private static string PrepareFailure(string scenario, int loop, Exception e) =>
@@ -238,15 +228,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void ParkAhead(int loop, IEnumerable<RosterNode> nodes)
     {
         if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
-        if (_parkingAhead != loop + 1)
-        {
-            _parkingAhead = loop + 1;
-            _parkingAheadSentUs = WireClock.NowUs();
-            _parkedAheadNodes.Clear();
-            _readyAhead.Clear();
-        }
-        var toPark = nodes.Where(n => _parkedAheadNodes.Add(n.Id)).ToList();
-        SendPrepareLoop(loop + 1, toPark);
+        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, nodes, WireClock.NowUs()));
     }
 
     private void Barrier()
@@ -436,10 +418,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     /// <summary>A TasksReady for the loop parked ahead, kept until that loop starts.</summary>
     private void ReadyAheadHandler() =>
-        Receive<TasksReady>(ready => ready.Loop == _parkingAhead && _parkingAhead != 0, ready =>
+        Receive<TasksReady>(_ahead.Awaits, ready =>
         {
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            _readyAhead.Add((ready, WireClock.NowUs()));
+            _ahead.Keep(ready, WireClock.NowUs());
         });
 
     private void HandleJudged(LoopJudged read)
