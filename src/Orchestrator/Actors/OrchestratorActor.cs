@@ -30,9 +30,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>The scenario could not prepare a loop (BeforeTasks).</summary>
     private sealed record PrepareFailed(int Loop, string Reason);
     /// <param name="Stopped">Why the loops stop after this one, when they do (decided with the verdict, once).</param>
-    /// <param name="NextPrepared">The next loop's reset (BeforeTasks) has run, right after the verdict.</param>
-    /// <param name="PrepareFailure">Why the next loop's reset failed, when it did.</param>
-    private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, bool NextPrepared, string? PrepareFailure);
+    /// <param name="Next">How the next loop's reset (BeforeTasks), right after the verdict, went.</param>
+    private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, NextReset Next);
+
+    /// <summary>The next loop's reset (BeforeTasks), run right after a verdict when the run goes on.</summary>
+    private abstract record NextReset
+    {
+        /// <summary>Not run: the loops stop here (the next loop, should one start, resets as it starts).</summary>
+        public sealed record NotRun : NextReset { public static readonly NotRun Instance = new(); }
+        /// <summary>Run: the next loop starts prepared.</summary>
+        public sealed record Done : NextReset { public static readonly Done Instance = new(); }
+        /// <summary>Failed: the run stops for <paramref name="Reason"/>.</summary>
+        public sealed record Failed(string Reason) : NextReset;
+    }
     /// <summary>The scenario could not read or judge a loop's outcome (AfterTasks, ResultOk).</summary>
     private sealed record JudgeFailed(int Loop, string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -147,10 +157,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (node.WatchedRemotely) Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", node.Id, Sender.Path.Address, register.Pid, node.TaskIds.Count);
         }
-        var accepted = new NodeAccepted(_run.RunId, node.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds,
-            _settings.Scenario, _settings.ScenarioAssembly, _settings.ScenarioSection, _settings.ScenarioSettings,
-            _settings.Tasks, _settings.Loops, node.FirstTaskIndex, node.TaskIds);
+        var accepted = _settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath) with
+        {
+            NodeId = node.Id, FirstTaskIndex = node.FirstTaskIndex, TaskIds = node.TaskIds,
+        };
         Sender.Tell(accepted);
         _timeline.Sent(accepted, node.Id, null);
     }
@@ -383,15 +393,15 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 var verification = scenario.EndLoop(loop, expected, reports, missing, abort, read);
                 var stopped = plan.After(loop, Elapsed(firstLoopStartUs));
                 if (!goesOnIfVerified || stopped is not null || (verification.Verdict != Verdict.Verified && !continueOnFailure))
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: null);
+                    return new LoopJudged(loop, verification, stopped, NextReset.NotRun.Instance);
                 try
                 {
                     scenario.BeforeTasks(loop + 1);
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: true, PrepareFailure: null);
+                    return new LoopJudged(loop, verification, stopped, NextReset.Done.Instance);
                 }
                 catch (Exception e)
                 {
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: PrepareFailure(scenario.Name, loop + 1, e));
+                    return new LoopJudged(loop, verification, stopped, new NextReset.Failed(PrepareFailure(scenario.Name, loop + 1, e)));
                 }
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
@@ -455,8 +465,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
             Finish(null);
         }
-        else if (read.PrepareFailure is { } failure) Finish(failure);
-        else StartLoop(read.Loop + 1, read.NextPrepared);
+        else if (read.Next is NextReset.Failed failed) Finish(failed.Reason);
+        else StartLoop(read.Loop + 1, prepared: read.Next is NextReset.Done);
     }
 
     /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
