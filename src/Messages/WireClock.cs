@@ -18,11 +18,15 @@ public static class WireClock
     /// <paramref name="orchestratorSentUs"/>, the node had it at <paramref name="nodeReceivedUs"/> and answered at
     /// <paramref name="nodeSentUs"/>, and the answer arrived at <paramref name="orchestratorReceivedUs"/>. The
     /// uncertainty is half the time on the wire (the round trip less the node's own time in between).
+    /// Null when the four instants cannot belong to one exchange on two steady clocks: the node's time in between is
+    /// negative or longer than the whole round trip (a clock stepped while the exchange was under way, e.g. NTP;
+    /// half the step would pass for offset with no uncertainty to cover it).
     /// </summary>
-    public static (long OffsetUs, long UncertaintyUs) Exchange(long orchestratorSentUs, long nodeReceivedUs, long nodeSentUs, long orchestratorReceivedUs)
+    public static (long OffsetUs, long UncertaintyUs)? Exchange(long orchestratorSentUs, long nodeReceivedUs, long nodeSentUs, long orchestratorReceivedUs)
     {
-        var onTheWire = Math.Max(0, orchestratorReceivedUs - orchestratorSentUs - Math.Max(0, nodeSentUs - nodeReceivedUs));
+        var (roundTrip, atTheNode) = (orchestratorReceivedUs - orchestratorSentUs, nodeSentUs - nodeReceivedUs);
+        if (atTheNode < 0 || atTheNode > roundTrip) return null;
         var offset = (orchestratorSentUs - nodeReceivedUs + (orchestratorReceivedUs - nodeSentUs)) / 2;
-        return (offset, (onTheWire + 1) / 2);
+        return (offset, (roundTrip - atTheNode + 1) / 2);
     }
 }

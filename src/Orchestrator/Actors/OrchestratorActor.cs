@@ -270,8 +270,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (_roster.Find(ready.NodeId) is { } node)
         {
             // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-            var (offsetUs, uncertaintyUs) = WireClock.Exchange(node.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs);
-            MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
+            if (WireClock.Exchange(node.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs) is var (offsetUs, uncertaintyUs))
+                MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
+            else
+                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (a clock moved while it was under way: "
+                    + "{NodeUs} us at the node within a round trip of {RoundTripUs} us); the last offset measured stands until the next loop's",
+                    Loop, node.Id, ready.ReadyAtUs - ready.PrepareReceivedUs, receivedUs - node.PrepareSentUs);
         }
         _ledger.NodeReady(ready.NodeId);
         _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);
