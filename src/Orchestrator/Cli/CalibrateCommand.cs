@@ -30,7 +30,7 @@ public static class CalibrateCommand
     public static Command Create(Func<RunRequest, IRunPresenter, Task<int>> run)
     {
         var named = RunCommand.NamedOptions().Where(n => !OwnKeys.Contains(n.Key)).ToList();
-        var loops = new Option<int>("--loops") { Description = $"Loops for each width (default {DefaultLoops})" };
+        var loops = WholeNumber.Option("--loops", $"Loops for each width (default {DefaultLoops})");
         var ladder = new Option<string>("--ladder") { Description = $"Widths of the race window to try, in µs (default {DefaultLadder})" };
         var config = RunCommand.ConfigOption();
         var set = RunCommand.SetOption();

@@ -19,13 +19,13 @@ public static class RunCommand
     /// <summary>Every named option of a run, each a HOCON key under actor-runner.</summary>
     internal static List<Named> NamedOptions() =>
         [
-            new(new Option<int>("--tasks") { Description = "Tasks in all (default 100)" }, "tasks"),
-            new(new Option<int>("--nodes") { Description = "Local task-node processes (default: one per core, at least 2)" }, "nodes"),
-            new(new Option<int>("--tasks-per-node") { Description = "Tasks one node hosts (default: spread evenly)" }, "tasks-per-node"),
-            new(new Option<int>("--remote-nodes") { Description = "Nodes expected to join from other machines (default 0)" }, "remote-nodes"),
+            new(WholeNumber.Option("--tasks", "Tasks in all (default 100)"), "tasks"),
+            new(WholeNumber.Option("--nodes", "Local task-node processes (default: one per core, at least 2)"), "nodes"),
+            new(WholeNumber.Option("--tasks-per-node", "Tasks one node hosts (default: spread evenly)"), "tasks-per-node"),
+            new(WholeNumber.Option("--remote-nodes", "Nodes expected to join from other machines (default 0)"), "remote-nodes"),
             new(new Option<string>("--remote-hosts") { Description = "Hosts to start one node on each, e.g. h1,h2 (with --remote-launch)" }, "remote.hosts"),
             new(new Option<string>("--remote-launch") { Description = "How to start a node on a host: 'ssh {host} dotnet /opt/actor-runner/ActorRunner.TaskNode.dll {args}'" }, "remote.launch"),
-            new(new Option<int>("--loops") { Description = "Loops on the same node processes (default 1; 0: no count limit, with --duration)" }, "loops"),
+            new(WholeNumber.Option("--loops", "Loops on the same node processes (default 1; 0: no count limit, with --duration)"), "loops"),
             new(new Option<string>("--duration") { Description = "Time budget for the loops, e.g. 30s or 2h: no loop starts after it (default 0s: none)" }, "duration"),
             new(new Option<string>("--release-delay") { Description = "Pause between the barrier and the release, e.g. 100ms (default 0s)" }, "release-delay"),
             new(new Option<string>("--scenario") { Description = "sqlite-counter (default), postgres-row-limit, or \"Namespace.Type, Assembly\" with --scenario-assembly" }, "scenario"),
@@ -40,7 +40,7 @@ public static class RunCommand
             new(new Option<bool>("--continue-on-failure") { Description = "Run every loop even after one is not verified" }, "continue-on-failure"),
             new(new Option<bool>("--allow-network-fs") { Description = "Accept a database or lock file on a network file system" }, "allow-network-fs"),
             new(new Option<string>("--hostname") { Description = "Address to bind (default 127.0.0.1; anything else needs --token)" }, "remote.hostname"),
-            new(new Option<int>("--port") { Description = "Port to bind (default 0: any free port)" }, "remote.port"),
+            new(WholeNumber.Option("--port", "Port to bind (default 0: any free port)"), "remote.port"),
             new(new Option<string>("--public-hostname") { Description = "Address other machines reach the orchestrator at" }, "remote.public-hostname"),
             new(new Option<string>("--token") { Description = "Shared secret nodes must present" }, "remote.token"),
             new(new Option<string>("--tls-cert") { Description = "TLS: this orchestrator's certificate (PEM); with --tls-key and --tls-ca" }, "remote.tls.cert"),

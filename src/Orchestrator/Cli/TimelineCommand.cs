@@ -16,8 +16,7 @@ public static class TimelineCommand
     public static Command Create()
     {
         var folder = new Argument<string>("run-folder") { Description = "The run's folder, e.g. runs/<run id>; holds timeline.jsonl" };
-        // Option<int> rather than int?: a bad value is then reported as "expected type 'System.Int32'", as the root's options are.
-        var loop = new Option<int>("--loop") { Description = "Only this loop's events" };
+        var loop = WholeNumber.Option("--loop", "Only this loop's events");
         var task = new Option<string>("--task") { Description = "Only this task's events, e.g. task-003" };
         var collisions = new Option<bool>("--collisions")
         {

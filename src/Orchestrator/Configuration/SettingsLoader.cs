@@ -17,6 +17,9 @@ public static class SettingsLoader
 {
     public const string Root = "actor-runner";
 
+    /// <summary>The longest wait a setting may ask for (the node's bound, one for both).</summary>
+    public static readonly TimeSpan LongestWait = ActorRunner.TaskNode.Hosting.Durations.LongestWait;
+
     private static readonly Lazy<Config> DefaultsConfig = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("actor-runner.conf")
@@ -282,7 +285,7 @@ public static class SettingsLoader
     private static (int Loops, TimeSpan Duration) ReadBudget(Reader r)
     {
         var loops = r.Count("loops", min: 0);
-        var duration = r.Duration("duration", allowZero: true);
+        var duration = r.Duration("duration", allowZero: true, unbounded: true);
         if (loops == 0 && duration == TimeSpan.Zero)
             throw new SettingsError($"{r.NameOf("loops")}: 0 (no count limit) needs a time budget: give --duration (e.g. --duration 10m)");
         return (loops, duration);
@@ -440,7 +443,11 @@ public static class SettingsLoader
             return value.GetString() ?? "";
         }
 
-        public TimeSpan Duration(string key, bool allowZero = false)
+        /// <summary>
+        /// A duration setting. <paramref name="unbounded"/>: not a wait the runner times (the run's time budget);
+        /// every other one is at most <see cref="LongestWait"/>, the longest timer .NET and Akka take.
+        /// </summary>
+        public TimeSpan Duration(string key, bool allowZero = false, bool unbounded = false)
         {
             var raw = Raw(key);
             TimeSpan value;
@@ -450,10 +457,15 @@ public static class SettingsLoader
             }
             catch (Exception)
             {
+                // A number and a unit that overflow a TimeSpan (over 29,000 years) are a duration all the same.
+                if (System.Text.RegularExpressions.Regex.IsMatch(raw, @"^\s*\d+(\.\d+)?\s*[a-zA-Z]+\s*$"))
+                    throw new SettingsError($"{Name(key)}: '{raw}' is too long{(unbounded ? "" : $": at most {LongestWait.TotalDays:0} days")}");
                 throw new SettingsError($"{Name(key)}: '{raw}' is not a duration like 500ms, 10s or 2m");
             }
             if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero))
                 throw new SettingsError($"{Name(key)}: '{raw}' must be {(allowZero ? "zero or more" : "more than zero")}");
+            if (!unbounded && value > LongestWait)
+                throw new SettingsError($"{Name(key)}: '{raw}' is too long: at most {LongestWait.TotalDays:0} days");
             return value;
         }
     }

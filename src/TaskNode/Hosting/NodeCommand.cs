@@ -68,6 +68,8 @@ public static class NodeCommand
             throw new ArgumentException($"--orchestrator: '{text}' needs a host and a port");
         var joinText = parse.GetValue(JoinTimeout)!;
         var join = Durations.Parse(joinText) ?? throw new ArgumentException($"--join-timeout: '{joinText}' is not a duration like 30s");
+        if (join > Durations.LongestWait)
+            throw new ArgumentException($"--join-timeout: '{joinText}' is too long: at most {Durations.LongestWait.TotalDays:0} days");
         var hostname = parse.GetValue(Hostname)!;
         return new NodeCommandLine(address.ToString(), parse.GetValue(Token) ?? "",
             parse.GetValue(RunId) ?? "", parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
@@ -82,6 +84,9 @@ public static class NodeCommand
 /// <summary>Durations written as HOCON writes them: 500ms, 10s, 2m.</summary>
 public static class Durations
 {
+    /// <summary>The longest wait a setting may ask for: 24 days (.NET's and Akka's timers take up to 24.8).</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromDays(24);
+
     public static TimeSpan? Parse(string text)
     {
         try

@@ -144,6 +144,26 @@ public sealed class SettingsLoaderSpecs : IDisposable
         Assert.StartsWith(key + " ", error.Message);
     }
 
+    [Theory]
+    [InlineData("lock.timeout=25d", "actor-runner.lock.timeout")]
+    [InlineData("lock.hold=100000d", "actor-runner.lock.hold")]
+    [InlineData("release-lead=30d", "actor-runner.release-lead")]
+    [InlineData("loop-timeout=100000000d", "actor-runner.loop-timeout")]
+    public void A_wait_longer_than_a_timer_takes_is_an_error_naming_the_key_and_the_longest(string assignment, string key)
+    {
+        var error = LoadFails(assignment);
+
+        Assert.StartsWith(key + " ", error.Message);
+        Assert.Contains("is too long: at most 24 days", error.Message);
+    }
+
+    [Fact]
+    public void The_longest_wait_is_allowed_and_the_time_budget_has_no_such_bound()
+    {
+        Assert.Equal(TimeSpan.FromDays(24), Load("lock.timeout=24d").LockTimeout);
+        Assert.Equal(TimeSpan.FromDays(400), Load("loops=0", "duration=400d").Duration);
+    }
+
     [Fact]
     public void A_zero_release_delay_is_allowed()
     {
