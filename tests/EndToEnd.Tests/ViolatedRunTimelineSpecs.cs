@@ -23,7 +23,15 @@ public sealed class ViolatedRun : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Result = await _workspace.Run("--tasks", "8", "--nodes", "2", "--loops", "4", "--lock", "none", "--continue-on-failure");
+        string[] arguments = ["--tasks", "8", "--nodes", "2", "--loops", "4", "--lock", "none", "--continue-on-failure"];
+        Result = await _workspace.Run(arguments);
+        // Without a lock a loop is almost always violated, yet the race is a race: a run that caught it in none of
+        // its loops (verified, exit 0) is run once more. Any other outcome is kept, for the tests to name.
+        if (Result.ExitCode == 0)
+        {
+            Directory.Delete(_workspace.Runs, recursive: true);
+            Result = await _workspace.Run(arguments);
+        }
         if (Result.RunFolder is { } folder && File.Exists(Path.Combine(folder, "timeline.jsonl")))
             Timeline = File.ReadAllLines(Path.Combine(folder, "timeline.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
@@ -175,7 +183,7 @@ public sealed class ViolatedRunTimelineSpecs : IClassFixture<ViolatedRun>
     }
 
     [Fact]
-    public async Task The_collisions_view_prints_the_lost_updates_of_the_first_violated_loop_in_time_order()
+    public async Task The_collisions_view_prints_who_read_the_same_value_and_whose_write_was_lost_in_the_first_violated_loop_in_time_order()
     {
         var loop = FirstViolated;
 
@@ -183,7 +191,11 @@ public sealed class ViolatedRunTimelineSpecs : IClassFixture<ViolatedRun>
 
         Assert.True(exit == 0, $"timeline --collisions exited {exit}: {error}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith($"loop {loop}: lost updates", lines[0]);
+        Assert.StartsWith($"loop {loop}: collisions and lost updates", lines[0]);
+        // The tasks that read the same value, as report.json names the loop's collisions.
+        var collisions = lines.Select(l => Regex.Match(l, @"^\s+(task-\d+(?:, task-\d+)*) read the same value, (\d+): a collision$"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(_run.Loops.Single(l => l.Loop == loop).Collisions.Select(c => string.Join(", ", c)), collisions);
         // Whose write replaced whose, each as the run's events have it.
         var overwrites = lines.Select(l => Regex.Match(l, @"^\s+(task-\d+) \(read (\d+)\) wrote (\d+) at [\d.]+ ms over (task-\d+)'s (\d+) .*: \4's update is lost$"))
             .Where(m => m.Success).ToList();
@@ -195,8 +207,9 @@ public sealed class ViolatedRunTimelineSpecs : IClassFixture<ViolatedRun>
             Assert.Equal(_run.At(loop, by, "written").Value, long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
             Assert.Equal(_run.At(loop, lost, "written").Value, long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture));
         }
-        // The interleaving: only the tasks involved, every read and write of each, in time order.
-        var involved = _run.Overwrites(loop).SelectMany(o => new[] { o.Lost, o.By }).ToHashSet();
+        // The interleaving: only the tasks involved (that collided or lost an update), every read and write of each, in time order.
+        var involved = _run.Overwrites(loop).SelectMany(o => new[] { o.Lost, o.By })
+            .Concat(_run.Loops.Single(l => l.Loop == loop).Collisions.SelectMany(c => c)).ToHashSet();
         var events = lines.Select(l => Regex.Match(l, @"^\s+([\d.]+) ms\s+loop (\d+)\s+\S+\s+(task-\d+)\s+(\S+)")).Where(m => m.Success).ToList();
         Assert.All(events, m => Assert.Equal(loop.ToString(CultureInfo.InvariantCulture), m.Groups[2].Value));
         Assert.Equal(involved.Order(), events.Select(m => m.Groups[3].Value).Distinct().Order());

@@ -5,9 +5,10 @@ using ActorRunner.Orchestrator.Timeline;
 namespace ActorRunner.Orchestrator.Cli;
 
 /// <summary>
-/// <c>timeline RUN-FOLDER [--loop N] [--task ID]</c>: prints a run's timeline.jsonl as a time-ordered log.
-/// A missing folder or file, an unreadable line, or a loop or task the timeline does not have: one line on
-/// stderr naming it, exit code 2.
+/// <c>timeline RUN-FOLDER [--loop N] [--task ID] [--collisions]</c>: prints a run's timeline.jsonl as a time-ordered
+/// log, exit code 0 (with --collisions also when there is none to print: it says so). A missing folder or file, an
+/// unreadable line, or a loop or task the timeline does not have, --collisions with --task: one line on stderr
+/// naming it, exit code 2.
 /// </summary>
 public static class TimelineCommand
 {
@@ -20,7 +21,7 @@ public static class TimelineCommand
         var task = new Option<string>("--task") { Description = "Only this task's events, e.g. task-003" };
         var collisions = new Option<bool>("--collisions")
         {
-            Description = "Only the lost updates of a loop (--loop, else the first that has one): the events of the tasks involved, then whose write replaced whose",
+            Description = "Only the collisions and lost updates of a loop (--loop, else the first that has a lost update): the events of the tasks involved, then who read the same value and whose write replaced whose",
         };
         var command = new Command(Name, "Print a run's timeline as text, in the orchestrator's clock") { folder, loop, task, collisions };
         command.SetAction(parse => Run(
@@ -71,7 +72,7 @@ public static class TimelineCommand
         {
             var lines = TimelineText.Collisions(events, l);
             if (lines.Count == 0) continue;
-            output.WriteLine($"loop {l}: lost updates, the tasks involved in time order (ms on the run's clock)");
+            output.WriteLine($"loop {l}: collisions and lost updates, the tasks involved in time order (ms on the run's clock)");
             foreach (var line in lines) output.WriteLine(line);
             output.Flush();
             return (int)ExitCode.Verified;

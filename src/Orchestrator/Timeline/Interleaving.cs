@@ -8,6 +8,9 @@ namespace ActorRunner.Orchestrator.Timeline;
 /// </summary>
 public sealed record Overwrite(string Lost, long LostValue, long LostAtUs, string By, long ByRead, long Value, long ByAtUs);
 
+/// <summary>Tasks that read the same value (<paramref name="Value"/>) in one loop: a collision.</summary>
+public sealed record SameRead(long Value, IReadOnlyList<string> Tasks);
+
 /// <summary>The read-modify-write of every task of a loop, in the order its writes landed.</summary>
 public static class Interleaving
 {
@@ -30,6 +33,22 @@ public static class Interleaving
                 overwrites.Add(new Overwrite(previous.Task, previous.Value, previous.AtUs, write.Task, write.Read, write.Value, write.AtUs));
         }
         return overwrites;
+    }
+
+    /// <summary>
+    /// The loop's collisions as report.json names them for a counter: the tasks that read the same value and wrote
+    /// (a task that failed left out), by value, each group's tasks in name order.
+    /// </summary>
+    public static IReadOnlyList<SameRead> SameReads(IEnumerable<TimelineEvent> loopEvents)
+    {
+        var events = loopEvents as IReadOnlyCollection<TimelineEvent> ?? loopEvents.ToList();
+        var failed = events.Where(e => e is { Event: "failed", Task: not null }).Select(e => e.Task!).ToHashSet();
+        return Writes(events).Where(w => !failed.Contains(w.Task))
+            .GroupBy(w => w.Read)
+            .Where(g => g.Count() > 1)
+            .OrderBy(g => g.Key)
+            .Select(g => new SameRead(g.Key, g.Select(w => w.Task).Order(StringComparer.Ordinal).ToList()))
+            .ToList();
     }
 
     /// <summary>The tasks a lost update involves (who was overwritten, and by whom), in first-write order.</summary>

@@ -58,17 +58,21 @@ public static class TimelineText
     }
 
     /// <summary>
-    /// The interleaving of one loop's lost updates: every event of the tasks involved (who was overwritten, and by
-    /// whom), in time order, then one line per overwrite. Empty when the loop has none.
+    /// The interleaving of one loop's lost updates: every event of the tasks involved (the tasks that read the same
+    /// value, who was overwritten and by whom), in time order, then one line per collision (the tasks that read
+    /// the same value) and one per overwrite. Empty when the loop has no lost update.
     /// </summary>
     public static IReadOnlyList<string> Collisions(IReadOnlyCollection<TimelineEvent> events, int loop)
     {
         var loopEvents = events.Where(e => e.Loop == loop).ToList();
         var overwrites = Interleaving.Overwrites(loopEvents);
         if (overwrites.Count == 0) return [];
-        var involved = Interleaving.Involved(overwrites).ToHashSet();
+        var sameReads = Interleaving.SameReads(loopEvents);
+        var involved = sameReads.SelectMany(c => c.Tasks).Concat(Interleaving.Involved(overwrites)).ToHashSet();
         var lines = new List<string>(Render(loopEvents.Where(e => e.Task is not null && involved.Contains(e.Task) && e.Node != TimelineRecorder.Orchestrator), loop, null));
         lines.Add("");
+        foreach (var c in sameReads)
+            lines.Add($"  {string.Join(", ", c.Tasks)} read the same value, {c.Value.ToString(Invariant)}: a collision");
         foreach (var o in overwrites)
             lines.Add($"  {o.By} (read {o.ByRead.ToString(Invariant)}) wrote {o.Value.ToString(Invariant)} at {Ms(o.ByAtUs)} ms over {o.Lost}'s " +
                       $"{o.LostValue.ToString(Invariant)} (written at {Ms(o.LostAtUs)} ms): {o.Lost}'s update is lost");

@@ -61,6 +61,19 @@ public sealed class CollisionTextSpecs
         Assert.Contains(involved, l => l.Contains("task-3  read 0"));
         Assert.True(involved.FindIndex(l => l.Contains("task-3  written 1")) < involved.FindIndex(l => l.Contains("task-8  written 1")));
         Assert.Equal("  task-8 (read 0) wrote 1 at 4.200 ms over task-3's 1 (written at 4.100 ms): task-3's update is lost", lines[^1]);
+        Assert.Equal("  task-3, task-8 read the same value, 0: a collision", lines[^2]);
+    }
+
+    [Fact]
+    public void The_tasks_that_read_the_same_value_are_grouped_by_value_and_a_task_that_failed_is_left_out()
+    {
+        var events = LostUpdateTimeline.Create().Events.Where(e => e.Loop == 1).ToList();
+        var same = Assert.Single(Interleaving.SameReads(events));
+        Assert.Equal(0, same.Value);
+        Assert.Equal(["task-3", "task-8"], same.Tasks);
+
+        var failed = events.Append(new TimelineEvent(9_999, "node-2", 1, "task-8", "failed", Detail: "aborted")).ToList();
+        Assert.Empty(Interleaving.SameReads(failed));
     }
 
     [Fact]
