@@ -499,27 +499,18 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private IReadOnlyList<string> MeasureReleaseDelivery()
     {
-        var releaseSentUs = _ledger.ReleaseSentUs;
-        if (releaseSentUs == 0) return [];
-        var deliveries = _ledger.Reports.Where(r => r.Phases.ReleaseReceivedUs > 0)
-            .GroupBy(r => r.NodeId)
-            .Select(g => (Node: g.Key, Us: _roster.Find(g.Key) is { } n
-                ? n.ClockThisLoop.ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - releaseSentUs
-                : 0))
-            .ToList();
-        if (deliveries.Count == 0) return [];
-        _releaseLead.Observed(deliveries.Max(d => d.Us));
-        var leadUs = _ledger.ReleaseAtUs - releaseSentUs;
-        var late = deliveries.Where(d => d.Us > leadUs).ToList();
-        foreach (var (node, us) in late)
+        if (ReleaseDelivery.Of(_ledger.Reports, id => _roster.Find(id)?.ClockThisLoop, _ledger.ReleaseSentUs, _ledger.ReleaseAtUs) is not { } delivery)
+            return [];
+        _releaseLead.Observed(delivery.SlowestUs);
+        foreach (var (node, lateUs) in delivery.Late)
         {
             // A long hunt on a busy machine can have many: the first few are warnings, the rest go to the log file.
             var level = ++_lateReleases <= LateReleasesWarned ? LogLevel.WarningLevel : LogLevel.DebugLevel;
             _log.Log(level, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
-                new object[] { Loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3),
+                new object[] { Loop, node, Math.Round(lateUs / 1000.0, 3), Math.Round(delivery.LeadUs / 1000.0, 3),
                     _lateReleases == LateReleasesWarned ? "; further late releases are logged at debug level" : "" });
         }
-        return late.Select(d => d.Node).ToList();
+        return delivery.Late.Select(l => l.Node).ToList();
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
