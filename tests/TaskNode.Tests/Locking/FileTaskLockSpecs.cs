@@ -67,6 +67,18 @@ public sealed class FileTaskLockSpecs : IDisposable
         }
     }
 
+    /// <summary>Waits until a flock on the lock file is queued behind its holder (a "->" line of /proc/locks naming the file).</summary>
+    private async Task WaitUntilAWaiterIsBlocked()
+    {
+        var inode = Flock.Identity(_path)!.Value.Inode;
+        var deadline = Stopwatch.StartNew();
+        while (!File.ReadLines("/proc/locks").Any(line => line.Contains("-> FLOCK", StringComparison.Ordinal) && line.Contains($":{inode} ", StringComparison.Ordinal)))
+        {
+            Assert.True(deadline.Elapsed < Bound, "the waiter never blocked on the lock");
+            await Task.Delay(10);
+        }
+    }
+
     private static void KillTree(Process process)
     {
         try
@@ -168,7 +180,7 @@ public sealed class FileTaskLockSpecs : IDisposable
         var waiting = Task.Factory.StartNew(() => second.Acquire(1, TimeSpan.FromSeconds(5), timeouts.OnTimedOut), TaskCreationOptions.LongRunning);
         try
         {
-            await Task.Delay(100);
+            await WaitUntilAWaiterIsBlocked();
             Assert.False(waiting.IsCompleted, "the waiter got a held lock");
 
             var clock = Stopwatch.StartNew();
