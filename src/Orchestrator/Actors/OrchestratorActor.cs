@@ -573,7 +573,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Warning("Run {RunId} stops: {Reason}", _run.RunId, reason);
         }
         TellLiveNodes(_ => Shutdown.Instance, null);
-        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
+        // A node still starting has no one to tell it: it is ended through its standard input instead.
+        var untold = _roster.All.Where(n => n.Launched && !n.Live).Select(n => n.Id).ToList();
+        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, untold));
         Enter(RunPhase.ShuttingDown, ShuttingDown);
     }
 
