@@ -26,8 +26,9 @@ public static class RunnerHost
     }
 
     /// <summary>
-    /// Until disposed, SIGINT and SIGTERM call <paramref name="onSignal"/> instead of ending the process: each
-    /// process stops in its own order (the orchestrator with its report, a node by leaving the run).
+    /// Until disposed, SIGINT, SIGTERM and SIGHUP (the terminal or the ssh session closed) call
+    /// <paramref name="onSignal"/> instead of ending the process: each process stops in its own order (the
+    /// orchestrator with its report, a node by leaving the run).
     /// </summary>
     public static IDisposable OnStopSignals(Action onSignal) => new StopSignals(onSignal);
 
@@ -35,11 +36,13 @@ public static class RunnerHost
     {
         private readonly PosixSignalRegistration _sigint;
         private readonly PosixSignalRegistration _sigterm;
+        private readonly PosixSignalRegistration _sighup;
 
         public StopSignals(Action onSignal)
         {
             _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
             _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle);
 
             void Handle(PosixSignalContext context)
             {
@@ -52,6 +55,7 @@ public static class RunnerHost
         {
             _sigint.Dispose();
             _sigterm.Dispose();
+            _sighup.Dispose();
         }
     }
 

@@ -113,6 +113,7 @@ public sealed class FaultSpecs : IDisposable
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
+    [InlineData("HUP")]
     public async Task A_signal_to_the_orchestrator_stops_the_run_in_order_with_an_interrupted_report(string signal)
     {
         var stdout = new StringBuilder();

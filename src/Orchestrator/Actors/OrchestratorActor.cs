@@ -30,9 +30,19 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>The scenario could not prepare a loop (BeforeTasks).</summary>
     private sealed record PrepareFailed(int Loop, string Reason);
     /// <param name="Stopped">Why the loops stop after this one, when they do (decided with the verdict, once).</param>
-    /// <param name="NextPrepared">The next loop's reset (BeforeTasks) has run, right after the verdict.</param>
-    /// <param name="PrepareFailure">Why the next loop's reset failed, when it did.</param>
-    private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, bool NextPrepared, string? PrepareFailure);
+    /// <param name="Next">How the next loop's reset (BeforeTasks), right after the verdict, went.</param>
+    private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, NextReset Next);
+
+    /// <summary>The next loop's reset (BeforeTasks), run right after a verdict when the run goes on.</summary>
+    private abstract record NextReset
+    {
+        /// <summary>Not run: the loops stop here (the next loop, should one start, resets as it starts).</summary>
+        public sealed record NotRun : NextReset { public static readonly NotRun Instance = new(); }
+        /// <summary>Run: the next loop starts prepared.</summary>
+        public sealed record Done : NextReset { public static readonly Done Instance = new(); }
+        /// <summary>Failed: the run stops for <paramref name="Reason"/>.</summary>
+        public sealed record Failed(string Reason) : NextReset;
+    }
     /// <summary>The scenario could not read or judge a loop's outcome (AfterTasks, ResultOk).</summary>
     private sealed record JudgeFailed(int Loop, string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -68,12 +78,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private long _lateReleases;
     private const int LateReleasesWarned = 20;
 
-    // The next loop, when its tasks were parked while this one finished and was judged (ParkAhead), and its nodes'
-    // TasksReady with the instants they arrived.
-    private int _parkingAhead;
-    private long _parkingAheadSentUs;
-    private readonly HashSet<string> _parkedAheadNodes = new();
-    private readonly List<(TasksReady Ready, long ReceivedUs)> _readyAhead = new();
+    /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkAhead"/>).</summary>
+    private readonly ParkingAhead _ahead = new();
 
     // How the run ends.
     private StoppedBy _stoppedBy = StoppedBy.Failure;
@@ -151,10 +157,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (node.WatchedRemotely) Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", node.Id, Sender.Path.Address, register.Pid, node.TaskIds.Count);
         }
-        var accepted = new NodeAccepted(_run.RunId, node.Id, _settings.Lock, _settings.LockModeName, _run.LockFile, _run.DbPath,
-            (long)_settings.LockTimeout.TotalMilliseconds, (long)_settings.LockHold.TotalMicroseconds,
-            _settings.Scenario, _settings.ScenarioAssembly, _settings.ScenarioSection, _settings.ScenarioSettings,
-            _settings.Tasks, _settings.Loops, node.FirstTaskIndex, node.TaskIds);
+        var accepted = _settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath) with
+        {
+            NodeId = node.Id, FirstTaskIndex = node.FirstTaskIndex, TaskIds = node.TaskIds,
+        };
         Sender.Tell(accepted);
         _timeline.Sent(accepted, node.Id, null);
     }
@@ -192,13 +198,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <param name="prepared">The scenario has prepared the loop already (its reset ran right after the last verdict).</param>
     private void StartLoop(int loop, bool prepared = false)
     {
-        var parkedAhead = _parkingAhead == loop;
-        var parkedNodes = parkedAhead ? _parkedAheadNodes.ToHashSet() : [];
-        _parkingAhead = 0;
-        _parkedAheadNodes.Clear();
-        // A loop parked ahead begins when the one before it ended (its verdict), not when its PrepareLoop went out
-        // while that one was under way: loops' durations do not overlap.
-        _ledger.Begin(loop, parkedAhead ? Math.Max(_parkingAheadSentUs, _lastVerdictUs) : WireClock.NowUs());
+        var start = _ahead.Start(loop, _lastVerdictUs, WireClock.NowUs());
+        _ledger.Begin(loop, start.StartUs);
         _roster.NewLoop();
         if (loop == 1) _firstLoopStartUs = _ledger.StartUs;
         if (prepared) _ledger.MarkPrepared();
@@ -211,13 +212,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => new LoopPrepared(loop),
                     failure: e => new PrepareFailed(loop, PrepareFailure(scenario.Name, loop, e)));
         }
-        SendPrepareLoop(loop, _roster.Live.Where(n => !parkedNodes.Contains(n.Id)));
+        // A node parked ahead keeps the PrepareSentUs of its PrepareLoop sent then: its TasksReady answers that one.
+        SendPrepareLoop(loop, _roster.Live.Where(n => !start.ParkedNodes.Contains(n.Id)));
         Timers.StartSingleTimer(BarrierTimer, new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter(RunPhase.Barrier, Barrier);
-        // Taken out first: the last of them may release this loop, which parks the next one ahead afresh.
-        var readyAhead = _readyAhead.ToList();
-        _readyAhead.Clear();
-        foreach (var (ready, receivedUs) in readyAhead) NodeTasksReady(ready, receivedUs);
+        // Out of the books already: the last of them may release this loop, which parks the next one ahead afresh.
+        foreach (var (ready, receivedUs) in start.ReadyAhead) NodeTasksReady(ready, receivedUs);
     }
 
     private static string PrepareFailure(string scenario, int loop, Exception e) =>
@@ -238,15 +238,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void ParkAhead(int loop, IEnumerable<RosterNode> nodes)
     {
         if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
-        if (_parkingAhead != loop + 1)
-        {
-            _parkingAhead = loop + 1;
-            _parkingAheadSentUs = WireClock.NowUs();
-            _parkedAheadNodes.Clear();
-            _readyAhead.Clear();
-        }
-        var toPark = nodes.Where(n => _parkedAheadNodes.Add(n.Id)).ToList();
-        SendPrepareLoop(loop + 1, toPark);
+        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, nodes, WireClock.NowUs()));
     }
 
     private void Barrier()
@@ -405,15 +397,15 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 var verification = scenario.EndLoop(loop, expected, reports, missing, abort, read);
                 var stopped = plan.After(loop, Elapsed(firstLoopStartUs));
                 if (!goesOnIfVerified || stopped is not null || (verification.Verdict != Verdict.Verified && !continueOnFailure))
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: null);
+                    return new LoopJudged(loop, verification, stopped, NextReset.NotRun.Instance);
                 try
                 {
                     scenario.BeforeTasks(loop + 1);
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: true, PrepareFailure: null);
+                    return new LoopJudged(loop, verification, stopped, NextReset.Done.Instance);
                 }
                 catch (Exception e)
                 {
-                    return new LoopJudged(loop, verification, stopped, NextPrepared: false, PrepareFailure: PrepareFailure(scenario.Name, loop + 1, e));
+                    return new LoopJudged(loop, verification, stopped, new NextReset.Failed(PrepareFailure(scenario.Name, loop + 1, e)));
                 }
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
@@ -440,10 +432,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     /// <summary>A TasksReady for the loop parked ahead, kept until that loop starts.</summary>
     private void ReadyAheadHandler() =>
-        Receive<TasksReady>(ready => ready.Loop == _parkingAhead && _parkingAhead != 0, ready =>
+        Receive<TasksReady>(_ahead.Awaits, ready =>
         {
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            _readyAhead.Add((ready, WireClock.NowUs()));
+            _ahead.Keep(ready, WireClock.NowUs());
         });
 
     private void HandleJudged(LoopJudged read)
@@ -477,8 +469,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
                 _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
             Finish(null);
         }
-        else if (read.PrepareFailure is { } failure) Finish(failure);
-        else StartLoop(read.Loop + 1, read.NextPrepared);
+        else if (read.Next is NextReset.Failed failed) Finish(failed.Reason);
+        else StartLoop(read.Loop + 1, prepared: read.Next is NextReset.Done);
     }
 
     /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
@@ -507,27 +499,18 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private IReadOnlyList<string> MeasureReleaseDelivery()
     {
-        var releaseSentUs = _ledger.ReleaseSentUs;
-        if (releaseSentUs == 0) return [];
-        var deliveries = _ledger.Reports.Where(r => r.Phases.ReleaseReceivedUs > 0)
-            .GroupBy(r => r.NodeId)
-            .Select(g => (Node: g.Key, Us: _roster.Find(g.Key) is { } n
-                ? n.ClockThisLoop.ToOrchestratorUs(g.First().Phases.ReleaseReceivedUs) - releaseSentUs
-                : 0))
-            .ToList();
-        if (deliveries.Count == 0) return [];
-        _releaseLead.Observed(deliveries.Max(d => d.Us));
-        var leadUs = _ledger.ReleaseAtUs - releaseSentUs;
-        var late = deliveries.Where(d => d.Us > leadUs).ToList();
-        foreach (var (node, us) in late)
+        if (ReleaseDelivery.Of(_ledger.Reports, id => _roster.Find(id)?.ClockThisLoop, _ledger.ReleaseSentUs, _ledger.ReleaseAtUs) is not { } delivery)
+            return [];
+        _releaseLead.Observed(delivery.SlowestUs);
+        foreach (var (node, lateUs) in delivery.Late)
         {
             // A long hunt on a busy machine can have many: the first few are warnings, the rest go to the log file.
             var level = ++_lateReleases <= LateReleasesWarned ? LogLevel.WarningLevel : LogLevel.DebugLevel;
             _log.Log(level, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
-                new object[] { Loop, node, Math.Round((us - leadUs) / 1000.0, 3), Math.Round(leadUs / 1000.0, 3),
+                new object[] { Loop, node, Math.Round(lateUs / 1000.0, 3), Math.Round(delivery.LeadUs / 1000.0, 3),
                     _lateReleases == LateReleasesWarned ? "; further late releases are logged at debug level" : "" });
         }
-        return late.Select(d => d.Node).ToList();
+        return delivery.Late.Select(l => l.Node).ToList();
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
@@ -613,7 +596,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _log.Warning("Run {RunId} stops: {Reason}", _run.RunId, reason);
         }
         TellLiveNodes(_ => Shutdown.Instance, null);
-        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout));
+        // A node still starting has no one to tell it: it is ended through its standard input instead.
+        var untold = _roster.All.Where(n => n.Launched && !n.Live).Select(n => n.Id).ToList();
+        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, untold));
         Enter(RunPhase.ShuttingDown, ShuttingDown);
     }
 

@@ -84,6 +84,16 @@ public sealed record RunSettings
     /// <summary>The scenario's own settings, every key of its section with its effective value.</summary>
     public required IReadOnlyDictionary<string, string> ScenarioSettings { get; init; }
 
+    /// <summary>
+    /// The terms every node is accepted on, before its own id and tasks are put in (an empty id, no tasks): the run,
+    /// the lock, the shared files at <paramref name="lockFile"/> and <paramref name="dbPath"/>, the scenario.
+    /// </summary>
+    public Messages.NodeAccepted NodeTerms(string runId, string lockFile, string dbPath) =>
+        new(runId, NodeId: "", Lock, LockModeName, lockFile, dbPath,
+            (long)LockTimeout.TotalMilliseconds, (long)LockHold.TotalMicroseconds,
+            Scenario, ScenarioAssembly, ScenarioSection, ScenarioSettings,
+            Tasks, Loops, FirstTaskIndex: 0, TaskIds: []);
+
     /// <summary>Task ids of each node slot, local slots first: tasks spread evenly, in order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> TaskSlots()
     {

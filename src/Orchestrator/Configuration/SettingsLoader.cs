@@ -5,6 +5,7 @@ using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Capacity;
+using ActorRunner.TaskNode.Tasks;
 
 namespace ActorRunner.Orchestrator.Configuration;
 
@@ -100,11 +101,9 @@ public static class SettingsLoader
         return (settings, akka, scenario);
     }
 
-    /// <summary>What the scenario sees of the run (the orchestrator's paths; a node puts in its own).</summary>
+    /// <summary>What the scenario sees of the run: what a node sees, from the terms it is sent, with the orchestrator's paths.</summary>
     public static ScenarioRun ScenarioRunOf(RunSettings settings, string runId, string dbPath) =>
-        new(runId, settings.Scenario, settings.Tasks, settings.Loops,
-            new LockInfo(settings.LockMode, settings.LockTimeout, settings.LockAppliedByScenario), dbPath,
-            new ScenarioSection(settings.ScenarioSection, settings.ScenarioSettings));
+        ScenarioTerms.RunOf(settings.NodeTerms(runId, lockFile: "", dbPath));
 
     private static (Scenario Scenario, string Name, string Assembly) LoadScenario(Reader r)
     {

@@ -21,8 +21,12 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
     public sealed record StartNodes(IReadOnlyList<NodeLaunch> Nodes);
     public sealed record NodeStarted(string NodeId, int Pid);
     public sealed record NodeExited(string NodeId, int Pid, int ExitCode, string? LastError);
-    /// <summary>Wait for every node to exit, killing those still running after <paramref name="Grace"/>.</summary>
-    public sealed record StopNodes(TimeSpan Grace);
+    /// <summary>
+    /// Wait for every node to exit, killing those still running after <paramref name="Grace"/>. The nodes in
+    /// <paramref name="Untold"/> were not told to go (they had not joined yet): their standard input is closed, which
+    /// ends them at once wherever they are in their start.
+    /// </summary>
+    public sealed record StopNodes(TimeSpan Grace, IReadOnlyCollection<string> Untold);
     public sealed record AllNodesExited(int Killed);
 
     private sealed record Started(string NodeId, Process Process);
@@ -63,6 +67,8 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
         Receive<StopNodes>(stop =>
         {
             _stopRequester = Sender;
+            foreach (var nodeId in stop.Untold)
+                if (_running.TryGetValue(nodeId, out var process)) CloseInput(process);
             if (_running.Count == 0) ReportAllExited();
             else Timers.StartSingleTimer("grace", new GraceOver(), stop.Grace);
         });
@@ -154,6 +160,18 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
     {
         _stopRequester?.Tell(new AllNodesExited(_killed));
         _stopRequester = null;
+    }
+
+    private static void CloseInput(Process process)
+    {
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Already gone: its exit is on its way.
+        }
     }
 
     private static void Kill(Process process)

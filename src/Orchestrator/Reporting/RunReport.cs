@@ -84,6 +84,39 @@ public sealed record RunReport(
 
         /// <summary>Nodes that had the Release only after its instant.</summary>
         public IReadOnlyList<string> LateReleaseNodes { get; init; } = [];
+
+        /// <summary>A loop as the report shows it, its figures rounded; <paramref name="spreadNote"/> said beside its release spread.</summary>
+        public static Loop Of(LoopRecord loop, string? spreadNote)
+        {
+            var (verification, timings) = (loop.Verification, loop.Timings);
+            return new Loop(
+                Number: loop.Loop,
+                Expected: verification.Expected,
+                Counter: verification.Counter,
+                Outcome: verification.Outcome.Summary,
+                Counts: verification.Outcome.Counts,
+                Figures: verification.Figures,
+                Verdict: verification.Verdict.Name(),
+                Acknowledged: verification.Acknowledged,
+                LostUpdates: verification.LostUpdates,
+                Collisions: verification.Collisions,
+                Indeterminate: verification.Indeterminate,
+                Errors: verification.Errors,
+                Findings: verification.Findings,
+                ReleaseSpreadMs: Round(timings.ReleaseSpreadMs),
+                FirstResumeSpreadMs: Math.Round(timings.FirstResumeSpreadMs, 3),
+                ReleaseSpreadNote: spreadNote,
+                LockWaitMs: Round(timings.LockWaitMs),
+                HoldMs: Round(timings.HoldMs),
+                Phases: new Phases(WaitForReleaseMs: Round(timings.WaitForReleaseMs), LockWaitMs: Round(timings.LockWaitMs), HoldMs: Round(timings.HoldMs)),
+                CriticalSectionsPerSecond: Math.Round(timings.CriticalSectionsPerSecond, 1),
+                DurationMs: Math.Round(loop.DurationMs, 3),
+                Clocks: (loop.Clocks ?? new Dictionary<string, NodeClock>()).ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
+            {
+                ReleaseLeadMs = Math.Round(loop.ReleaseLeadMs, 3),
+                LateReleaseNodes = loop.LateReleaseNodes,
+            };
+        }
     }
 
     /// <summary>A node's clock as this loop's figures took it: orchestrator minus node, and how certain that is.</summary>
@@ -105,28 +138,26 @@ public sealed record RunReport(
             note = (note is null ? "" : note + "; ") +
                    $"nodes on other machines: each waits for the release instant in its own clock, corrected by its measured offset, so the spread across machines is bounded by the clock uncertainty (up to {uncertainty:0.###} ms)";
         }
-        return new RunReport(1, run.RunId, outcome.Verdict.Name(), (int)exitCode, outcome.Interrupted, outcome.AbortReason,
-            outcome.Summary.LoopsRun, outcome.StoppedBy,
-            DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
-            new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        return new RunReport(
+            SchemaVersion: 1,
+            RunId: run.RunId,
+            Verdict: outcome.Verdict.Name(),
+            ExitCode: (int)exitCode,
+            Interrupted: outcome.Interrupted,
+            AbortReason: outcome.AbortReason,
+            LoopsRun: outcome.Summary.LoopsRun,
+            StoppedBy: outcome.StoppedBy,
+            StartedAt: DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
+            Host: new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
-            settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
-            outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
+            Settings: settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
+            Nodes: outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
                 n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0) { ReleaseWait = n.ReleaseWait, Cores = n.Cores }).ToList(),
-            LoopFigures.Of(outcome.Summary),
-            outcome.Loops.Select(l => new Loop(l.Loop, l.Verification.Expected, l.Verification.Counter, l.Verification.Outcome.Summary,
-                l.Verification.Outcome.Counts, l.Verification.Figures, l.Verification.Verdict.Name(),
-                l.Verification.Acknowledged, l.Verification.LostUpdates, l.Verification.Collisions, l.Verification.Indeterminate,
-                l.Verification.Errors, l.Verification.Findings, Round(l.Timings.ReleaseSpreadMs), Math.Round(l.Timings.FirstResumeSpreadMs, 3), note, Round(l.Timings.LockWaitMs),
-                Round(l.Timings.HoldMs), new Phases(Round(l.Timings.WaitForReleaseMs), Round(l.Timings.LockWaitMs), Round(l.Timings.HoldMs)),
-                Math.Round(l.Timings.CriticalSectionsPerSecond, 1), Math.Round(l.DurationMs, 3),
-                (l.Clocks ?? new Dictionary<string, NodeClock>()).ToDictionary(c => c.Key, c => new Clock(c.Value.OffsetUs / 1000.0, c.Value.UncertaintyUs / 1000.0)))
-            {
-                ReleaseLeadMs = Math.Round(l.ReleaseLeadMs, 3),
-                LateReleaseNodes = l.LateReleaseNodes,
-            }).ToList(),
-            Math.Round(outcome.StartupMs, 1), Math.Round(totalMs, 1),
-            outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
+            Summary: LoopFigures.Of(outcome.Summary),
+            Loops: outcome.Loops.Select(l => Loop.Of(l, note)).ToList(),
+            StartupMs: Math.Round(outcome.StartupMs, 1),
+            TotalMs: Math.Round(totalMs, 1),
+            ClockSteps: outcome.Steps.Select(s => s with { StepMs = Math.Round(s.StepMs, 3), UncertaintyMs = Math.Round(s.UncertaintyMs, 3) }).ToList());
     }
 
     /// <summary>With more tasks than cores not every task can run at one instant: said next to the spread.</summary>

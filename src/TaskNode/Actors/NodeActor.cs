@@ -124,14 +124,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         // Where the shared files are mounted elsewhere on this machine, the node's own paths win.
         accepted = accepted with { DbPath = _options.Db ?? accepted.DbPath, LockFile = _options.LockFile ?? accepted.LockFile };
-        var lockTimeout = TimeSpan.FromMilliseconds(accepted.LockTimeoutMs);
         IActorRef? lockActor = accepted.Lock == RunnerLock.Orchestrator ? await lockSelection.ResolveOne(NodeTimings.LockActorLookup) : null;
         if (accepted.Lock == RunnerLock.File) FileTaskLock.ProveExclusion(accepted.LockFile, NodeTimings.ExclusionProofWithin);
 
         var scenario = ScenarioCatalog.Create(accepted.Scenario, _options.ScenarioAssembly ?? accepted.ScenarioAssembly);
-        var run = new ScenarioRun(accepted.RunId, accepted.Scenario, accepted.Tasks, accepted.Loops,
-            new LockInfo(accepted.LockMode, lockTimeout, AppliedByScenario: accepted.Lock == RunnerLock.Scenario), accepted.DbPath,
-            new ScenarioSection(accepted.ScenarioSection, accepted.ScenarioSettings));
+        var run = ScenarioTerms.RunOf(accepted);
         scenario.Validate(run);
 
         // Before anything is opened: do this node's tasks fit its limits (descriptors, maps, threads, memory)?

@@ -353,6 +353,25 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Fact]
+    public void The_scenario_sees_the_same_run_on_the_orchestrator_as_on_a_node_accepted_on_its_terms()
+    {
+        var settings = Load("scenario=postgres-row-limit", "lock.mode=postgres-advisory", "lock.timeout=1500ms", "tasks=3", "loops=7", "postgres.limit=3");
+
+        var onOrchestrator = SettingsLoader.ScenarioRunOf(settings, "run-1", "/runs/run-1/counter.db");
+        var terms = settings.NodeTerms("run-1", "/runs/run-1/counter.lock", "/runs/run-1/counter.db");
+        var onNode = TaskNode.Tasks.ScenarioTerms.RunOf(terms with { NodeId = "node-2", FirstTaskIndex = 2, TaskIds = ["task-3"] });
+
+        foreach (var run in new[] { onOrchestrator, onNode })
+        {
+            Assert.Equal(("run-1", "postgres-row-limit", 3, 7, "/runs/run-1/counter.db"), (run.RunId, run.Scenario, run.Tasks, run.Loops, run.DbPath));
+            Assert.Equal(new LockInfo("postgres-advisory", TimeSpan.FromMilliseconds(1500), AppliedByScenario: true), run.Lock);
+            Assert.Equal("actor-runner.postgres", run.Settings.Prefix);
+            Assert.Equal(settings.ScenarioSettings, run.Settings.Values);
+        }
+        Assert.Equal((RunnerLock.Scenario, 1500L, "/runs/run-1/counter.lock"), (terms.Lock, terms.LockTimeoutMs, terms.LockFile));
+    }
+
+    [Fact]
     public void A_scenario_setting_out_of_range_is_refused_with_its_full_key()
     {
         var error = LoadFails("scenario=postgres-row-limit", "postgres.limit=0");

@@ -9,8 +9,22 @@ public sealed class ReleaseGateSpecs
 
     /// <summary>Parks <paramref name="count"/> threads at the gate; each gives the clock when it left, or -1 when Wait said false.</summary>
     private static List<Task<long>> Park(ReleaseGate gate, int count, CancellationToken stopping = default) =>
-        Enumerable.Range(0, count).Select(_ => Task.Factory.StartNew(
-            () => gate.Wait(Bound, stopping) ? WireClock.NowUs() : -1, TaskCreationOptions.LongRunning)).ToList();
+        Park(gate, count, out _, stopping);
+
+    /// <summary>
+    /// As <see cref="Park(ReleaseGate, int, CancellationToken)"/>; <paramref name="atTheGate"/> completes once every
+    /// thread has come to the gate (each says so just before it waits there).
+    /// </summary>
+    private static List<Task<long>> Park(ReleaseGate gate, int count, out Task atTheGate, CancellationToken stopping = default)
+    {
+        var arrivals = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        atTheGate = Task.WhenAll(arrivals.Select(a => a.Task)).WaitAsync(Bound);
+        return arrivals.Select(arrived => Task.Factory.StartNew(() =>
+        {
+            arrived.SetResult();
+            return gate.Wait(Bound, stopping) ? WireClock.NowUs() : -1;
+        }, TaskCreationOptions.LongRunning)).ToList();
+    }
 
     [Theory]
     [InlineData(ReleaseWait.Spin)]
@@ -18,8 +32,8 @@ public sealed class ReleaseGateSpecs
     public async Task No_task_leaves_before_the_instant(ReleaseWait mode)
     {
         var gate = new ReleaseGate(1, mode);
-        var tasks = Park(gate, 2);
-        await Task.Delay(50);
+        var tasks = Park(gate, 2, out var atTheGate);
+        await atTheGate;
         Assert.All(tasks, t => Assert.False(t.IsCompleted));
         var at = WireClock.NowUs() + 30_000;
         gate.OpenAt(at);
@@ -46,9 +60,9 @@ public sealed class ReleaseGateSpecs
     public async Task An_abort_before_the_last_stretch_calls_the_loop_off(ReleaseWait mode)
     {
         var gate = new ReleaseGate(1, mode);
-        var tasks = Park(gate, 2);
+        var tasks = Park(gate, 2, out var atTheGate);
         gate.OpenAt(WireClock.NowUs() + 5_000_000);
-        await Task.Delay(50);
+        await atTheGate;
         Assert.True(gate.Abort("a node was lost"));
         var left = await Task.WhenAll(tasks).WaitAsync(Bound);
         Assert.All(left, us => Assert.True(us > 0));
@@ -97,8 +111,8 @@ public sealed class ReleaseGateSpecs
     {
         using var stopping = new CancellationTokenSource();
         var gate = new ReleaseGate(1, ReleaseWait.Spin);
-        var tasks = Park(gate, 1, stopping.Token);
-        await Task.Delay(50);
+        var tasks = Park(gate, 1, out var atTheGate, stopping.Token);
+        await atTheGate;
         stopping.Cancel();
         var left = await Task.WhenAll(tasks).WaitAsync(Bound);
         Assert.Equal(-1, left[0]);
