@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Filters;
 using Serilog.Formatting.Compact;
@@ -8,8 +9,14 @@ namespace ActorRunner.Hosting;
 /// <summary>The logging both processes write: CLEF for machines, a readable console for people.</summary>
 public static class RunnerLogging
 {
-    /// <summary>A console line: the time, the level, the process that wrote it, the message.</summary>
-    public const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}";
+    /// <summary>
+    /// A console line: the time, the level, the process that wrote it, the message, and an exception's type and
+    /// message on the same line (its stack trace is in the log file).
+    /// </summary>
+    public const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{ExceptionInBrief}{NewLine}";
+
+    /// <summary>At debug and verbose: the whole exception, stack trace included, below the line.</summary>
+    public const string DebugConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>How often a CLEF file's buffer is written out.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
@@ -30,7 +37,20 @@ public static class RunnerLogging
         config.WriteTo.Logger(console => console
             .Filter.ByExcluding(e => level > LogEventLevel.Debug && IsAkkaInternal(e))
             .Filter.ByExcluding(hidden)
-            .WriteTo.Console(restrictedToMinimumLevel: shownFrom, outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Warning));
+            .Enrich.With<ExceptionInBrief>()
+            .WriteTo.Console(restrictedToMinimumLevel: shownFrom, outputTemplate: level > LogEventLevel.Debug ? ConsoleTemplate : DebugConsoleTemplate,
+                standardErrorFromLevel: LogEventLevel.Warning));
+
+    /// <summary>An event's exception as " (Type: message)", one line; nothing when it has none.</summary>
+    public sealed class ExceptionInBrief : ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+        {
+            if (logEvent.Exception?.GetBaseException() is not { } e) return;
+            var message = string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty(nameof(ExceptionInBrief), $" ({e.GetType().Name}: {message})"));
+        }
+    }
 
     /// <summary>Every event to a CLEF file (one JSON object a line), buffered and flushed every <see cref="FlushInterval"/>.</summary>
     public static LoggerConfiguration WriteToClefFile(this LoggerConfiguration config, string path) =>

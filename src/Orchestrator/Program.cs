@@ -14,5 +14,15 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"actor-runner: {message} (see --help)");
     return (int)ExitCode.BadUsage;
 }
-// The run handles SIGINT and SIGTERM itself (an orderly stop with a report), so the parser must not.
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+try
+{
+    // The run handles SIGINT and SIGTERM itself (an orderly stop with a report), so the parser must not.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    // What no check foresaw (a disk that filled, a folder that vanished): one line, not a stack trace.
+    var reason = string.Join(' ', e.GetBaseException().Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    Console.Error.WriteLine($"actor-runner: the run failed: {reason} ({e.GetBaseException().GetType().Name})");
+    return (int)ExitCode.Inconclusive;
+}

@@ -28,9 +28,7 @@ public static class Preflight
             }
         }
         if (settings.Report.Length > 0) WritableFolderOf("actor-runner.report (--report)", settings.Report);
-        var outParent = Path.GetDirectoryName(Path.GetFullPath(settings.Out));
-        if (outParent is not null && !Directory.Exists(outParent) && !Directory.Exists(settings.Out))
-            throw new SettingsError($"actor-runner.out (--out): the folder {outParent} does not exist");
+        OutFolder("actor-runner.out (--out)", Path.GetFullPath(settings.Out));
         if (settings.Port != 0) PortFree(settings.Hostname, settings.Port);
     }
 
@@ -72,12 +70,24 @@ public static class Preflight
         }
     }
 
-    private static void WritableFolderOf(string name, string path)
+    /// <summary>Where run folders go: a folder that can be written in, or one that can be made in a folder that can.</summary>
+    private static void OutFolder(string name, string full)
     {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new SettingsError($"{name}: {full} is a folder, not a file");
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new SettingsError($"{name}: the folder {folder} does not exist");
+        if (File.Exists(full)) throw new SettingsError($"{name}: {full} is a file, not a folder");
+        if (Directory.Exists(full))
+        {
+            Probe(name, full);
+            return;
+        }
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null) return;
+        if (!Directory.Exists(parent)) throw new SettingsError($"{name}: the folder {parent} does not exist");
+        Probe(name, parent);
+    }
+
+    /// <summary>A file made and gone in <paramref name="folder"/>: writing there works.</summary>
+    private static void Probe(string name, string folder)
+    {
         var probe = Path.Combine(folder, $".actor-runner-probe-{Environment.ProcessId}");
         try
         {
@@ -87,6 +97,15 @@ public static class Preflight
         {
             throw new SettingsError($"{name}: cannot write in {folder}: {e.Message}");
         }
+    }
+
+    private static void WritableFolderOf(string name, string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new SettingsError($"{name}: {full} is a folder, not a file");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) throw new SettingsError($"{name}: the folder {folder} does not exist");
+        Probe(name, folder);
         if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
             throw new SettingsError($"{name}: {full} is read-only");
     }

@@ -55,5 +55,23 @@ public sealed class PreflightSpecs : IDisposable
         Assert.Empty(Preflight.Warnings(Defaults()));
     }
 
+    [Fact]
+    public void Run_folders_going_where_nothing_can_be_written_or_into_a_file_are_refused_naming_the_setting()
+    {
+        var file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "");
+
+        var intoAFile = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = file }, ""));
+        Assert.Equal($"actor-runner.out (--out): {file} is a file, not a folder", intoAFile.Message);
+        var underAFile = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = Path.Combine(file, "runs") }, ""));
+        Assert.StartsWith("actor-runner.out (--out): ", underAFile.Message);
+        // /proc takes no new file, even from root.
+        var unwritable = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = "/proc/runs" }, ""));
+        Assert.StartsWith("actor-runner.out (--out): cannot write in /proc", unwritable.Message);
+
+        Preflight.Check(Defaults() with { Out = Path.Combine(_folder, "runs") }, "");
+        Preflight.Check(Defaults() with { Out = _folder }, "");
+    }
+
     private static RunSettings Defaults() => SettingsLoader.Load([]).Settings;
 }
