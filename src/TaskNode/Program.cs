@@ -19,12 +19,19 @@ if (parse.Errors.Count > 0)
 try
 {
     // The node handles SIGINT and SIGTERM itself, so the parser must not.
-    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (ArgumentException e)
 {
     Console.Error.WriteLine($"actor-runner-node: {e.Message}");
     return NodeActor.ExitCodes.Refused;
+}
+catch (Exception e)
+{
+    // What no check foresaw (a log folder that cannot be written, a disk that filled): one line, not a stack trace.
+    var reason = string.Join(' ', e.GetBaseException().Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    Console.Error.WriteLine($"actor-runner-node: the node failed: {reason} ({e.GetBaseException().GetType().Name})");
+    return NodeActor.ExitCodes.Failed;
 }
 
 static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel)

@@ -125,6 +125,25 @@ public sealed class AcrossMachinesSpecs : IDisposable
         Assert.Contains("use exactly that", logs.ToString());
     }
 
+    [Theory]
+    [InlineData("--join-timeout", "soon", "--join-timeout: 'soon' is not a duration like 30s")]
+    [InlineData("--join-timeout", "100000d", "--join-timeout: '100000d' is too long: at most 24 days")]
+    [InlineData("--orchestrator", "nowhere", "--orchestrator: 'nowhere' is not an address like akka.tcp://actor-runner@127.0.0.1:4053")]
+    public void A_node_given_a_bad_value_says_so_in_one_line_and_exits_with_code_2(string option, string value, string error)
+    {
+        var output = new StringBuilder();
+        var arguments = new List<string> { "--orchestrator", "akka.tcp://actor-runner@127.0.0.1:9", "--token", Token };
+        var at = arguments.IndexOf(option);
+        if (at >= 0) arguments[at + 1] = value;
+        else arguments.AddRange([option, value]);
+        using var node = _workspace.StartNode(arguments, output);
+
+        Assert.True(node.WaitForExit(20_000), "the node did not exit");
+        node.WaitForExit(); // drains its output
+        Assert.Equal(2, node.ExitCode);
+        Assert.Equal($"actor-runner-node: {error}", output.ToString().Trim());
+    }
+
     [Fact]
     public async Task A_node_started_before_the_orchestrator_keeps_trying_and_joins_when_it_comes()
     {

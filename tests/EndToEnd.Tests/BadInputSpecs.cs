@@ -27,6 +27,9 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("calibrate --loops 0", "actor-runner: --loops: 0 is below the minimum of 1")]
     [InlineData("calibrate --set remote-nodes=1 --nodes 1 --tasks 2", "scenario race-window runs on one machine only")]
     [InlineData("calibrate --lock file", "--lock")]
+    [InlineData("calibrate --tasks 1", "actor-runner: --tasks: 1: calibrate needs at least 2 tasks")]
+    [InlineData("--tasks 99999999999", "actor-runner: --tasks: '99999999999' is not a whole number from -2147483648 to 2147483647")]
+    [InlineData("--lock-timeout 100000d", "actor-runner.lock.timeout (from --lock-timeout): '100000d' is too long: at most 24 days")]
     public async Task Is_refused_with_exit_code_2_naming_the_culprit(string arguments, string named)
     {
         var result = await _workspace.Run(TimeSpan.FromSeconds(30), arguments.Split(' '));

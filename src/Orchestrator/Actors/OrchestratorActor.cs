@@ -32,17 +32,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <param name="Stopped">Why the loops stop after this one, when they do (decided with the verdict, once).</param>
     /// <param name="Next">How the next loop's reset (BeforeTasks), right after the verdict, went.</param>
     private sealed record LoopJudged(int Loop, LoopVerification Verification, StoppedBy? Stopped, NextReset Next);
-
-    /// <summary>The next loop's reset (BeforeTasks), run right after a verdict when the run goes on.</summary>
-    private abstract record NextReset
-    {
-        /// <summary>Not run: the loops stop here (the next loop, should one start, resets as it starts).</summary>
-        public sealed record NotRun : NextReset { public static readonly NotRun Instance = new(); }
-        /// <summary>Run: the next loop starts prepared.</summary>
-        public sealed record Done : NextReset { public static readonly Done Instance = new(); }
-        /// <summary>Failed: the run stops for <paramref name="Reason"/>.</summary>
-        public sealed record Failed(string Reason) : NextReset;
-    }
     /// <summary>The scenario could not read or judge a loop's outcome (AfterTasks, ResultOk).</summary>
     private sealed record JudgeFailed(int Loop, string Reason);
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
@@ -210,7 +199,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             var scenario = _scenario;
             Task.Run(() => scenario.BeforeTasks(loop))
                 .PipeTo(Self, success: () => new LoopPrepared(loop),
-                    failure: e => new PrepareFailed(loop, PrepareFailure(scenario.Name, loop, e)));
+                    failure: e => new PrepareFailed(loop, scenario.PrepareFailure(loop, e)));
         }
         // A node parked ahead keeps the PrepareSentUs of its PrepareLoop sent then: its TasksReady answers that one.
         SendPrepareLoop(loop, _roster.Live.Where(n => !start.ParkedNodes.Contains(n.Id)));
@@ -219,9 +208,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         // Out of the books already: the last of them may release this loop, which parks the next one ahead afresh.
         foreach (var (ready, receivedUs) in start.ReadyAhead) NodeTasksReady(ready, receivedUs);
     }
-
-    private static string PrepareFailure(string scenario, int loop, Exception e) =>
-        $"scenario {scenario} could not prepare loop {loop} (BeforeTasks): {e.GetBaseException().Message}";
 
     /// <summary>Tells these nodes to park their tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
     private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => TellNodes(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
@@ -396,17 +382,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             {
                 var verification = scenario.EndLoop(loop, expected, reports, missing, abort, read);
                 var stopped = plan.After(loop, Elapsed(firstLoopStartUs));
-                if (!goesOnIfVerified || stopped is not null || (verification.Verdict != Verdict.Verified && !continueOnFailure))
-                    return new LoopJudged(loop, verification, stopped, NextReset.NotRun.Instance);
-                try
-                {
-                    scenario.BeforeTasks(loop + 1);
-                    return new LoopJudged(loop, verification, stopped, NextReset.Done.Instance);
-                }
-                catch (Exception e)
-                {
-                    return new LoopJudged(loop, verification, stopped, new NextReset.Failed(PrepareFailure(scenario.Name, loop + 1, e)));
-                }
+                var goesOn = goesOnIfVerified && stopped is null && (verification.Verdict == Verdict.Verified || continueOnFailure);
+                return new LoopJudged(loop, verification, stopped, goesOn ? scenario.Reset(loop + 1) : NextReset.NotRun.Instance);
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
     }

@@ -57,6 +57,8 @@ public static class CalibrateCommand
             if (total > int.MaxValue) return Fail($"--loops: {perWidth} loops for each of {widths.Count} widths is more loops than a run takes");
 
             var values = RunCommand.Values(parse, named);
+            if (values.TryGetValue("tasks", out var tasks) && tasks.Value is int count and < 2)
+                return Fail($"--tasks: {count}: calibrate needs at least 2 tasks (a race takes two)");
             values["scenario"] = (Name, RaceWindowScenario.Name);
             values["lock.mode"] = (Name, LockModes.None);
             values["continue-on-failure"] = (Name, true);
