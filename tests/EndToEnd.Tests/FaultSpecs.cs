@@ -122,7 +122,7 @@ public sealed class FaultSpecs : IDisposable
         await Workspace.BothNodesReady(stdout, stderr);
 
         Signal(orchestrator.Id, signal);
-        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(20));
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.True(result.Root.GetProperty("interrupted").GetBoolean());
