@@ -458,7 +458,7 @@ public static class SettingsLoader
             catch (Exception)
             {
                 // A number and a unit that overflow a TimeSpan (over 29,000 years) are a duration all the same.
-                if (System.Text.RegularExpressions.Regex.IsMatch(raw, @"^\s*\d+(\.\d+)?\s*[a-zA-Z]+\s*$"))
+                if (System.Text.RegularExpressions.Regex.IsMatch(raw, @"^\s*\d+(\.\d+)?\s*(ns|us|ms|s|m|h|d|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?)\s*$"))
                     throw new SettingsError($"{Name(key)}: '{raw}' is too long{(unbounded ? "" : $": at most {LongestWait.TotalDays:0} days")}");
                 throw new SettingsError($"{Name(key)}: '{raw}' is not a duration like 500ms, 10s or 2m");
             }

@@ -41,6 +41,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
     private readonly Dictionary<string, string> _lastError = new();
     private readonly Dictionary<string, StreamWriter> _outputLogs = new();
     private IActorRef? _stopRequester;
+    private readonly HashSet<string> _untold = new();
     private int _killed;
 
     public NodeLauncher(NodeProgram program)
@@ -51,6 +52,8 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
         {
             _running[started.NodeId] = started.Process;
             Context.Parent.Tell(new NodeStarted(started.NodeId, started.Process.Id));
+            // Started after the stop was asked (its launch was under way): ended at once like the others not told.
+            if (_untold.Contains(started.NodeId)) CloseInput(started.Process);
             if (started.Process.HasExited) Self.Tell(new Exited(started.NodeId));
         });
         Receive<StartFailed>(failed =>
@@ -67,6 +70,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
         Receive<StopNodes>(stop =>
         {
             _stopRequester = Sender;
+            _untold.UnionWith(stop.Untold);
             foreach (var nodeId in stop.Untold)
                 if (_running.TryGetValue(nodeId, out var process)) CloseInput(process);
             if (_running.Count == 0) ReportAllExited();

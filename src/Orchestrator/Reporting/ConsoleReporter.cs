@@ -21,6 +21,7 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
     private Books.LoopPlan _plan = new(1, TimeSpan.Zero);
     private ProgressLine _progress = new(new Books.LoopPlan(1, TimeSpan.Zero));
     private bool _drawn;
+    private bool _gone;
 
     public static ConsoleReporter ForStandardOutput()
     {
@@ -89,7 +90,7 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         if (v.Findings.Count > 5) Line($"  ... {v.Findings.Count - 5} more in report.json");
     }
 
-    public void ClockStepped(ClockStep step) => console.MarkupLine($"[yellow]{Markup.Escape(step.Describe())}[/]");
+    public void ClockStepped(ClockStep step) => Coloured($"[yellow]{Markup.Escape(step.Describe())}[/]");
 
     /// <summary>For a small run (20 tasks at most), a text drawing of each of its first three loops.</summary>
     public void CompactTimeline(TimelineData timeline)
@@ -130,21 +131,35 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
         Line($"report: {reportPath}");
     }
 
-    private void Line(string text)
+    private void Line(string text) => Write(() =>
     {
-        lock (_gate)
-        {
-            Erase();
-            console.WriteLine(text);
-        }
-    }
+        Erase();
+        console.WriteLine(text);
+    });
 
-    private void Coloured(string markup)
+    private void Coloured(string markup) => Write(() =>
+    {
+        Erase();
+        console.MarkupLine(markup);
+    });
+
+    /// <summary>
+    /// A write to the console, under the gate. A console that is gone (the terminal or ssh session closed: SIGHUP,
+    /// then EIO on every write) is written to no more: the run still stops in order and writes its report.
+    /// </summary>
+    private void Write(Action write)
     {
         lock (_gate)
         {
-            Erase();
-            console.MarkupLine(markup);
+            if (_gone) return;
+            try
+            {
+                write();
+            }
+            catch (IOException)
+            {
+                _gone = true;
+            }
         }
     }
 
@@ -152,7 +167,7 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
     private void Draw(bool force)
     {
         if (!live) return;
-        lock (_gate)
+        Write(() =>
         {
             if (!force && _drawn && _sinceDrawn.Elapsed < OrchestratorTimings.ProgressRedraw) return;
             var text = _progress.Text();
@@ -164,14 +179,11 @@ public sealed class ConsoleReporter(IAnsiConsole console, bool live = false) : I
             writer.Flush();
             _drawn = true;
             _sinceDrawn.Restart();
-        }
+        });
     }
 
     /// <summary>The live line erased, for output written past this reporter.</summary>
-    public void EndProgress()
-    {
-        lock (_gate) Erase();
-    }
+    public void EndProgress() => Write(Erase);
 
     private void Erase()
     {

@@ -158,6 +158,13 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Fact]
+    public void A_number_with_a_unit_HOCON_does_not_know_is_not_a_duration_rather_than_too_long()
+    {
+        Assert.Equal("actor-runner.lock.timeout (from --set lock.timeout=10secs): '10secs' is not a duration like 500ms, 10s or 2m",
+            LoadFails("lock.timeout=10secs").Message);
+    }
+
+    [Fact]
     public void The_longest_wait_is_allowed_and_the_time_budget_has_no_such_bound()
     {
         Assert.Equal(TimeSpan.FromDays(24), Load("lock.timeout=24d").LockTimeout);

@@ -68,6 +68,40 @@ public sealed class ConsoleReporterSpecs
         Assert.EndsWith(Erase + "loop 2/5: 1 done, 4 to go | 1 verified, 0 violated, 0 inconclusive | 0.5 loops/s", text);
     }
 
+    /// <summary>A terminal that has hung up: every write fails with EIO, as after SIGHUP.</summary>
+    private sealed class HungUp : StringWriter
+    {
+        public int Writes { get; private set; }
+        public override void Write(char value) => Fail();
+        public override void Write(string? value) => Fail();
+        public override void Write(char[] buffer, int index, int count) => Fail();
+        public override void WriteLine(string? value) => Fail();
+        private void Fail()
+        {
+            Writes++;
+            throw new IOException("Input/output error");
+        }
+    }
+
+    [Fact]
+    public void A_console_that_is_gone_is_written_to_no_more_and_nothing_reaches_the_run()
+    {
+        var terminal = new HungUp();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(terminal), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+        });
+        var reporter = new ConsoleReporter(console, live: true);
+
+        reporter.RunStarting(Settings, Run, "akka.tcp://actor-runner@127.0.0.1:1");
+        reporter.TaskReported(1, 1, 2);
+        reporter.Aborting("interrupted");
+        reporter.LoopDone(Loop(1), kept: true, new LoopProgress(1, 1, 0, 0, TimeSpan.FromSeconds(1)));
+        reporter.EndProgress();
+
+        Assert.Equal(1, terminal.Writes);
+    }
+
     [Fact]
     public void Without_a_count_the_line_tells_the_time_left()
     {
