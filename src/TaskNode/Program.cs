@@ -21,7 +21,7 @@ try
     // The node handles SIGINT and SIGTERM itself, so the parser must not.
     return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
-catch (ArgumentException e)
+catch (NodeUsageError e)
 {
     Console.Error.WriteLine($"actor-runner-node: {e.Message}");
     return NodeActor.ExitCodes.Refused;
@@ -37,7 +37,7 @@ catch (Exception e)
 static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel)
 {
     var level = LogLevels.Parse(options.LogLevel)
-                ?? throw new ArgumentException($"--log-level: '{options.LogLevel}' is not one of {LogLevels.Listed}");
+                ?? throw new NodeUsageError($"--log-level: '{options.LogLevel}' is not one of {LogLevels.Listed}");
 
     var runId = new RunIdEnricher(options.RunId);
     using var logger = NodeLogging.Create(options, level, runId);

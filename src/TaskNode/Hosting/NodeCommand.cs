@@ -45,13 +45,13 @@ public static class NodeCommand
         var (cert, key, ca) = (parse.GetValue(TlsCert), parse.GetValue(TlsKey), parse.GetValue(TlsCa));
         if (cert is null && key is null && ca is null) return null;
         if (cert is null || key is null || ca is null)
-            throw new ArgumentException("--tls-cert, --tls-key and --tls-ca go together");
+            throw new NodeUsageError("--tls-cert, --tls-key and --tls-ca go together");
         foreach (var (option, path) in new[] { ("--tls-cert", cert), ("--tls-key", key), ("--tls-ca", ca) })
-            if (!File.Exists(path)) throw new ArgumentException($"{option}: no such file {Path.GetFullPath(path)}");
+            if (!File.Exists(path)) throw new NodeUsageError($"{option}: no such file {Path.GetFullPath(path)}");
         return (Path.GetFullPath(cert), Path.GetFullPath(key), Path.GetFullPath(ca));
     }
 
-    /// <summary>Validates what the parser cannot (address form, duration); throws <see cref="ArgumentException"/> naming the option.</summary>
+    /// <summary>Validates what the parser cannot (address form, duration); throws <see cref="NodeUsageError"/> naming the option.</summary>
     private static NodeCommandLine Bind(ParseResult parse)
     {
         var text = parse.GetValue(Orchestrator)!;
@@ -62,14 +62,14 @@ public static class NodeCommand
         }
         catch (Exception)
         {
-            throw new ArgumentException($"--orchestrator: '{text}' is not an address like akka.tcp://actor-runner@127.0.0.1:4053");
+            throw new NodeUsageError($"--orchestrator: '{text}' is not an address like akka.tcp://actor-runner@127.0.0.1:4053");
         }
         if (address.Host is null || address.Port is null or 0)
-            throw new ArgumentException($"--orchestrator: '{text}' needs a host and a port");
+            throw new NodeUsageError($"--orchestrator: '{text}' needs a host and a port");
         var joinText = parse.GetValue(JoinTimeout)!;
-        var join = Durations.Parse(joinText) ?? throw new ArgumentException($"--join-timeout: '{joinText}' is not a duration like 30s");
+        var join = Durations.Parse(joinText) ?? throw new NodeUsageError($"--join-timeout: '{joinText}' is not a duration like 30s");
         if (join > Durations.LongestWait)
-            throw new ArgumentException($"--join-timeout: '{joinText}' is too long: at most {Durations.LongestWait.TotalDays:0} days");
+            throw new NodeUsageError($"--join-timeout: '{joinText}' is too long: at most {Durations.LongestWait.TotalDays:0} days");
         var hostname = parse.GetValue(Hostname)!;
         return new NodeCommandLine(address.ToString(), parse.GetValue(Token) ?? "",
             parse.GetValue(RunId) ?? "", parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
@@ -100,3 +100,6 @@ public static class Durations
         }
     }
 }
+
+/// <summary>A bad value on the node's command line: one line, exit code 2 (nothing else the node throws is one).</summary>
+public sealed class NodeUsageError(string message) : Exception(message);
