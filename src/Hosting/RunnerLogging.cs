@@ -18,6 +18,10 @@ public static class RunnerLogging
     /// <summary>At debug and verbose: the whole exception, stack trace included, below the line.</summary>
     public const string DebugConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Origin}] {Message:lj}{NewLine}{Exception}";
 
+    /// <summary>A text of several lines (an exception's message, a parser's error) as one console line.</summary>
+    public static string OneLine(string text) =>
+        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>How often a CLEF file's buffer is written out.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(500);
 
@@ -47,7 +51,7 @@ public static class RunnerLogging
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
         {
             if (logEvent.Exception?.GetBaseException() is not { } e) return;
-            var message = string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var message = OneLine(e.Message);
             logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty(nameof(ExceptionInBrief), $" ({e.GetType().Name}: {message})"));
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorRunner.Hosting;
 using ActorRunner.Orchestrator.Cli;
 using ActorRunner.Orchestrator.Hosting;
 using ActorRunner.Orchestrator.Reporting;
@@ -10,7 +11,7 @@ var command = RunCommand.Create((request, _) => RunHost.RunAsync(request), RunHo
 var parse = command.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    var message = string.Join(' ', parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    var message = RunnerLogging.OneLine(parse.Errors[0].Message);
     Console.Error.WriteLine($"actor-runner: {message} (see --help)");
     return (int)ExitCode.BadUsage;
 }
@@ -22,7 +23,7 @@ try
 catch (Exception e)
 {
     // What no check foresaw (a disk that filled, a folder that vanished): one line, not a stack trace.
-    var reason = string.Join(' ', e.GetBaseException().Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    var reason = RunnerLogging.OneLine(e.GetBaseException().Message);
     Console.Error.WriteLine($"actor-runner: the run failed: {reason} ({e.GetBaseException().GetType().Name})");
     return (int)ExitCode.Inconclusive;
 }

@@ -29,7 +29,7 @@ catch (NodeUsageError e)
 catch (Exception e)
 {
     // What no check foresaw (a log folder that cannot be written, a disk that filled): one line, not a stack trace.
-    var reason = string.Join(' ', e.GetBaseException().Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    var reason = RunnerLogging.OneLine(e.GetBaseException().Message);
     Console.Error.WriteLine($"actor-runner-node: the node failed: {reason} ({e.GetBaseException().GetType().Name})");
     return NodeActor.ExitCodes.Failed;
 }

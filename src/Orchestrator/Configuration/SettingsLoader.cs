@@ -374,11 +374,9 @@ public static class SettingsLoader
         }
         catch (AggregateException e)
         {
-            throw new SettingsError($"{source}: malformed HOCON: {OneLine(e.GetBaseException().Message)}");
+            throw new SettingsError($"{source}: malformed HOCON: {RunnerLogging.OneLine(e.GetBaseException().Message)}");
         }
     }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string Hocon(object value) => value switch
     {

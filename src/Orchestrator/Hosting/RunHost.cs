@@ -100,7 +100,7 @@ public static class RunHost
         {
             logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "Scenario {Scenario} could not prepare the run (BeforeRun)", settings.Scenario);
             var what = settings.Scenario == ScenarioCatalog.Default ? $"cannot prepare the database {run.DbPath}" : $"scenario {settings.Scenario} could not prepare the run";
-            Fail(ExitCode.Inconclusive, $"{what}: {OneLine(e.Message)}");
+            Fail(ExitCode.Inconclusive, $"{what}: {RunnerLogging.OneLine(e.Message)}");
             return null;
         }
     }
@@ -176,11 +176,11 @@ public static class RunHost
         }
         catch (ScenarioPreflightException e)
         {
-            return Fail(ExitCode.BadUsage, $"{settings.Scenario}: {OneLine(e.Message)}");
+            return Fail(ExitCode.BadUsage, $"{settings.Scenario}: {RunnerLogging.OneLine(e.Message)}");
         }
         catch (Exception e)
         {
-            return Fail(ExitCode.Inconclusive, $"scenario {settings.Scenario} could not prepare the run: {OneLine(e.Message)}");
+            return Fail(ExitCode.Inconclusive, $"scenario {settings.Scenario} could not prepare the run: {RunnerLogging.OneLine(e.Message)}");
         }
     }
 
@@ -226,8 +226,6 @@ public static class RunHost
             logs,
             processStart.ToUnixTimeMilliseconds() * 1000);
     }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static int Fail(ExitCode code, string message)
     {
