@@ -151,7 +151,9 @@ public sealed class AcrossMachinesSpecs : IDisposable
         var address = $"akka.tcp://actor-runner@127.0.0.1:{port}";
         var logs = new StringBuilder();
         using var early = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.2", "--node-id", "early"], logs);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Refused, gated, and tried again: it keeps trying.
+        Assert.True(await Processes.Eventually(() => Attempts(early) >= 2, TimeSpan.FromSeconds(20)),
+            "the node did not try again after its first attempt was refused:\n" + logs);
         Assert.False(early.HasExited, "the node gave up before its join timeout:\n" + logs);
 
         var stdout = new StringBuilder();
@@ -172,7 +174,10 @@ public sealed class AcrossMachinesSpecs : IDisposable
         using var orchestrator = _workspace.Start(["--nodes", "1", "--remote-nodes", "1", "--tasks", "6", "--token", Token,
             "--set", "join-timeout=30s"], stdout, stderr);
         var address = await Workspace.AddressFrom(stdout);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // The local node joins; the orchestrator then waits on the remote one, which comes Lateness later.
+        Assert.True(await Processes.Eventually(() => { lock (stdout) return stdout.ToString().Contains("(1/2,"); }, TimeSpan.FromSeconds(40)),
+            $"the local node never joined:\n{stdout}\n{stderr}");
+        await Task.Delay(Lateness);
         var logs = new StringBuilder();
         using var late = _workspace.StartNode(["--orchestrator", address, "--token", Token, "--hostname", "127.0.0.3", "--node-id", "late"], logs);
 
@@ -180,7 +185,27 @@ public sealed class AcrossMachinesSpecs : IDisposable
 
         Assert.True(result.ExitCode == 0, result + "\nnode:\n" + logs);
         var lateNode = result.Root.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == "late");
-        Assert.True(lateNode.GetProperty("joinMs").GetDouble() > 4000, "the late node's join time does not show its lateness");
+        Assert.True(lateNode.GetProperty("joinMs").GetDouble() > Lateness.TotalMilliseconds, "the late node's join time does not show its lateness");
+    }
+
+    /// <summary>How late the late node comes after the local one joined: what that test is about, not a wait for a state.</summary>
+    private static readonly TimeSpan Lateness = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a node started by hand has tried to reach an orchestrator that was not there (its log: Akka.Remote's warning each time).</summary>
+    private static int Attempts(Process node)
+    {
+        var arguments = node.StartInfo.ArgumentList;
+        var log = arguments[arguments.IndexOf("--log-file") + 1];
+        try
+        {
+            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Split('\n').Count(line => line.Contains("Tried to associate with unreachable remote address", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return 0; // not written yet (the log is buffered)
+        }
     }
 
     private static int FreePort()

@@ -142,6 +142,41 @@ public sealed class FaultSpecs : IDisposable
         return holder;
     }
 
+    /// <summary>Whether the log file (buffered: it may not be there yet) has an event of this message template.</summary>
+    private static bool LogSays(string path, string template)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Contains(template, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether a task thread of <paramref name="pid"/> (named by its task id) sleeps in nanosleep or clock_nanosleep:
+    /// past the flock, that is the holder in SQLite's busy wait, inside its UPDATE (its read went through: a RESERVED
+    /// lock lets readers read). The node's other tasks block in flock(2), and its release wait is over.
+    /// </summary>
+    private static bool WaitsInItsWrite(int pid)
+    {
+        const string nanosleep = "35", clockNanosleep = "230"; // x86-64 system call numbers
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task").Any(thread =>
+                File.ReadAllText(Path.Combine(thread, "comm")).StartsWith("task-", StringComparison.Ordinal)
+                && File.ReadAllText(Path.Combine(thread, "syscall")).Split(' ')[0] is nanosleep or clockNanosleep);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // a thread ended while it was read
+        }
+    }
+
     private static string NodeIdOf(int pid)
     {
         var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
@@ -322,8 +357,11 @@ public sealed class FaultSpecs : IDisposable
         var stderr = new StringBuilder();
         using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "2s"], stdout, stderr);
         await Workspace.BothNodesReady(stdout, stderr);
-        await Task.Delay(500); // the loop's reset is done; the release is still to come
-        var db = Path.Combine(Directory.GetDirectories(_workspace.Runs).Single(), "counter.db");
+        // Every task parked and the loop's reset done: the release is set, 2 s off.
+        var runFolder = Directory.GetDirectories(_workspace.Runs).Single();
+        Assert.True(await Processes.Eventually(() => LogSays(Path.Combine(runFolder, "logs", "orchestrator.clef"), "every task parked; release at"),
+            TimeSpan.FromSeconds(30)), $"the loop was never released:\n{stdout}\n{stderr}");
+        var db = Path.Combine(runFolder, "counter.db");
         int holder;
         using (var blocker = new SqliteConnection($"Data Source={db};Pooling=False"))
         {
@@ -331,7 +369,9 @@ public sealed class FaultSpecs : IDisposable
             // Holding SQLite's write lock stops the first lock holder inside its UPDATE, before its commit.
             using var transaction = blocker.BeginTransaction(deferred: false);
             holder = await LockHolder(stdout, stderr);
-            await Task.Delay(300);
+            var inItsWrite = holder;
+            Assert.True(await Processes.Eventually(() => WaitsInItsWrite(inItsWrite), TimeSpan.FromSeconds(20)),
+                "the lock holder never waited inside its write");
             Process.GetProcessById(holder).Kill();
             transaction.Rollback();
         }

@@ -16,37 +16,50 @@ public static class RunCommand
     /// <summary>A named option and the HOCON key under actor-runner that it sets.</summary>
     internal sealed record Named(Option Option, string Key);
 
+    /// <summary>What a named option takes: text, a whole number, or nothing (a switch).</summary>
+    private enum Takes { Text, Count, Switch }
+
+    /// <summary>Every named option of a run: its name, what it takes, the HOCON key under actor-runner it sets, its help.</summary>
+    private static readonly (string Name, Takes Takes, string Key, string Help)[] Table =
+    [
+        ("--tasks", Takes.Count, "tasks", "Tasks in all (default 100)"),
+        ("--nodes", Takes.Count, "nodes", "Local task-node processes (default: one per core, at least 2)"),
+        ("--tasks-per-node", Takes.Count, "tasks-per-node", "Tasks one node hosts (default: spread evenly)"),
+        ("--remote-nodes", Takes.Count, "remote-nodes", "Nodes expected to join from other machines (default 0)"),
+        ("--remote-hosts", Takes.Text, "remote.hosts", "Hosts to start one node on each, e.g. h1,h2 (with --remote-launch)"),
+        ("--remote-launch", Takes.Text, "remote.launch", "How to start a node on a host: 'ssh {host} dotnet /opt/actor-runner/ActorRunner.TaskNode.dll {args}'"),
+        ("--loops", Takes.Count, "loops", "Loops on the same node processes (default 1; 0: no count limit, with --duration)"),
+        ("--duration", Takes.Text, "duration", "Time budget for the loops, e.g. 30s or 2h: no loop starts after it (default 0s: none)"),
+        ("--release-delay", Takes.Text, "release-delay", "Pause between the barrier and the release, e.g. 100ms (default 0s)"),
+        ("--scenario", Takes.Text, "scenario", "sqlite-counter (default), postgres-row-limit, or \"Namespace.Type, Assembly\" with --scenario-assembly"),
+        ("--scenario-assembly", Takes.Text, "scenario-assembly", "The .dll of a scenario of your own"),
+        ("--lock", Takes.Text, "lock.mode", "file (default), none, orchestrator, or the scenario's own: sqlite, postgres-advisory"),
+        ("--lock-timeout", Takes.Text, "lock.timeout", "How long a task waits for the lock (default 10s)"),
+        ("--lock-file", Takes.Text, "lock.file", "The lock file (default: counter.lock in the run folder)"),
+        ("--db", Takes.Text, "db", "The SQLite database (default: counter.db in the run folder)"),
+        ("--out", Takes.Text, "out", "Where run folders go (default runs)"),
+        ("--report", Takes.Text, "report", "Where report.json goes (default: the run folder)"),
+        ("--log-level", Takes.Text, "log-level", "verbose, debug, information (default), warning, error"),
+        ("--continue-on-failure", Takes.Switch, "continue-on-failure", "Run every loop even after one is not verified"),
+        ("--allow-network-fs", Takes.Switch, "allow-network-fs", "Accept a database or lock file on a network file system"),
+        ("--hostname", Takes.Text, "remote.hostname", "Address to bind (default 127.0.0.1; anything else needs --token)"),
+        ("--port", Takes.Count, "remote.port", "Port to bind (default 0: any free port)"),
+        ("--public-hostname", Takes.Text, "remote.public-hostname", "Address other machines reach the orchestrator at"),
+        ("--token", Takes.Text, "remote.token", "Shared secret nodes must present"),
+        ("--tls-cert", Takes.Text, "remote.tls.cert", "TLS: this orchestrator's certificate (PEM); with --tls-key and --tls-ca"),
+        ("--tls-key", Takes.Text, "remote.tls.key", "TLS: the certificate's private key (PEM)"),
+        ("--tls-ca", Takes.Text, "remote.tls.ca", "TLS: the CA every node's certificate must chain to (PEM)"),
+    ];
+
     /// <summary>Every named option of a run, each a HOCON key under actor-runner.</summary>
-    internal static List<Named> NamedOptions() =>
-        [
-            new(WholeNumber.Option("--tasks", "Tasks in all (default 100)"), "tasks"),
-            new(WholeNumber.Option("--nodes", "Local task-node processes (default: one per core, at least 2)"), "nodes"),
-            new(WholeNumber.Option("--tasks-per-node", "Tasks one node hosts (default: spread evenly)"), "tasks-per-node"),
-            new(WholeNumber.Option("--remote-nodes", "Nodes expected to join from other machines (default 0)"), "remote-nodes"),
-            new(new Option<string>("--remote-hosts") { Description = "Hosts to start one node on each, e.g. h1,h2 (with --remote-launch)" }, "remote.hosts"),
-            new(new Option<string>("--remote-launch") { Description = "How to start a node on a host: 'ssh {host} dotnet /opt/actor-runner/ActorRunner.TaskNode.dll {args}'" }, "remote.launch"),
-            new(WholeNumber.Option("--loops", "Loops on the same node processes (default 1; 0: no count limit, with --duration)"), "loops"),
-            new(new Option<string>("--duration") { Description = "Time budget for the loops, e.g. 30s or 2h: no loop starts after it (default 0s: none)" }, "duration"),
-            new(new Option<string>("--release-delay") { Description = "Pause between the barrier and the release, e.g. 100ms (default 0s)" }, "release-delay"),
-            new(new Option<string>("--scenario") { Description = "sqlite-counter (default), postgres-row-limit, or \"Namespace.Type, Assembly\" with --scenario-assembly" }, "scenario"),
-            new(new Option<string>("--scenario-assembly") { Description = "The .dll of a scenario of your own" }, "scenario-assembly"),
-            new(new Option<string>("--lock") { Description = "file (default), none, orchestrator, or the scenario's own: sqlite, postgres-advisory" }, "lock.mode"),
-            new(new Option<string>("--lock-timeout") { Description = "How long a task waits for the lock (default 10s)" }, "lock.timeout"),
-            new(new Option<string>("--lock-file") { Description = "The lock file (default: counter.lock in the run folder)" }, "lock.file"),
-            new(new Option<string>("--db") { Description = "The SQLite database (default: counter.db in the run folder)" }, "db"),
-            new(new Option<string>("--out") { Description = "Where run folders go (default runs)" }, "out"),
-            new(new Option<string>("--report") { Description = "Where report.json goes (default: the run folder)" }, "report"),
-            new(new Option<string>("--log-level") { Description = "verbose, debug, information (default), warning, error" }, "log-level"),
-            new(new Option<bool>("--continue-on-failure") { Description = "Run every loop even after one is not verified" }, "continue-on-failure"),
-            new(new Option<bool>("--allow-network-fs") { Description = "Accept a database or lock file on a network file system" }, "allow-network-fs"),
-            new(new Option<string>("--hostname") { Description = "Address to bind (default 127.0.0.1; anything else needs --token)" }, "remote.hostname"),
-            new(WholeNumber.Option("--port", "Port to bind (default 0: any free port)"), "remote.port"),
-            new(new Option<string>("--public-hostname") { Description = "Address other machines reach the orchestrator at" }, "remote.public-hostname"),
-            new(new Option<string>("--token") { Description = "Shared secret nodes must present" }, "remote.token"),
-            new(new Option<string>("--tls-cert") { Description = "TLS: this orchestrator's certificate (PEM); with --tls-key and --tls-ca" }, "remote.tls.cert"),
-            new(new Option<string>("--tls-key") { Description = "TLS: the certificate's private key (PEM)" }, "remote.tls.key"),
-            new(new Option<string>("--tls-ca") { Description = "TLS: the CA every node's certificate must chain to (PEM)" }, "remote.tls.ca"),
-        ];
+    internal static List<Named> NamedOptions() => Table.Select(row => new Named(OptionOf(row.Name, row.Takes, row.Help), row.Key)).ToList();
+
+    private static Option OptionOf(string name, Takes takes, string help) => takes switch
+    {
+        Takes.Count => WholeNumber.Option(name, help),
+        Takes.Switch => new Option<bool>(name) { Description = help },
+        _ => new Option<string>(name) { Description = help },
+    };
 
     /// <summary>--config FILE: a HOCON file of settings.</summary>
     internal static Option<string> ConfigOption() => new("--config") { Description = "A HOCON file with settings (see hocon/actor-runner.conf)" };

@@ -11,24 +11,41 @@ public static class Preflight
     private static readonly string[] NetworkFileSystems =
         ["nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "glusterfs", "lustre", "afs", "fuse.sshfs", "fuse.glusterfs", "fuse.s3fs", "davfs"];
 
-    public static void Check(RunSettings settings) => Check(settings, ReadMounts());
+    /// <summary>
+    /// The checks, against this machine's mounts; a refused key is named with the layer that set it
+    /// (<paramref name="layers"/>, as <see cref="SettingsLoader.Load"/> names it).
+    /// </summary>
+    public static void Check(RunSettings settings, IReadOnlyList<SettingsLoader.Layer> layers) => Check(settings, layers, ReadMounts());
 
+    public static void Check(RunSettings settings, IReadOnlyList<SettingsLoader.Layer> layers, string mounts)
+    {
+        try
+        {
+            Check(settings, mounts);
+        }
+        catch (SettingsError e) when (e.Key is not null)
+        {
+            throw SettingsLoader.InLayers(e, layers);
+        }
+    }
+
+    /// <summary>The checks; a refusal is about one key (<see cref="SettingsError.About"/>), named without its layer.</summary>
     public static void Check(RunSettings settings, string mounts)
     {
-        if (settings.Db.Length > 0) WritableFolderOf("actor-runner.db (--db)", settings.Db);
-        if (settings.LockFile.Length > 0) WritableFolderOf("actor-runner.lock.file (--lock-file)", settings.LockFile);
+        if (settings.Db.Length > 0) WritableFolderOf("db", settings.Db);
+        if (settings.LockFile.Length > 0) WritableFolderOf("lock.file", settings.LockFile);
         if (!settings.AllowNetworkFs)
         {
-            foreach (var (name, path) in new[] { ("actor-runner.db (--db)", settings.Db), ("actor-runner.lock.file (--lock-file)", settings.LockFile),
-                         ("actor-runner.out (--out)", settings.Db.Length == 0 || settings.LockFile.Length == 0 ? settings.Out : "") })
+            foreach (var (key, path) in new[] { ("db", settings.Db), ("lock.file", settings.LockFile),
+                         ("out", settings.Db.Length == 0 || settings.LockFile.Length == 0 ? settings.Out : "") })
             {
                 if (path.Length > 0 && FileSystemOf(Path.GetFullPath(path), mounts) is { } type && NetworkFileSystems.Contains(type))
-                    throw new SettingsError($"{name}: {Path.GetFullPath(path)} is on a network file system ({type}), where SQLite and flock " +
-                                            "are not reliable; use --allow-network-fs to accept it");
+                    throw SettingsError.About(key, $"{Path.GetFullPath(path)} is on a network file system ({type}), where SQLite and flock " +
+                                                   "are not reliable; use --allow-network-fs to accept it");
             }
         }
-        if (settings.Report.Length > 0) WritableFolderOf("actor-runner.report (--report)", settings.Report);
-        OutFolder("actor-runner.out (--out)", Path.GetFullPath(settings.Out));
+        if (settings.Report.Length > 0) WritableFolderOf("report", settings.Report);
+        OutFolder("out", Path.GetFullPath(settings.Out));
         if (settings.Port != 0) PortFree(settings.Hostname, settings.Port);
     }
 
@@ -71,22 +88,22 @@ public static class Preflight
     }
 
     /// <summary>Where run folders go: a folder that can be written in, or one that can be made in a folder that can.</summary>
-    private static void OutFolder(string name, string full)
+    private static void OutFolder(string key, string full)
     {
-        if (File.Exists(full)) throw new SettingsError($"{name}: {full} is a file, not a folder");
+        if (File.Exists(full)) throw SettingsError.About(key, $"{full} is a file, not a folder");
         if (Directory.Exists(full))
         {
-            Probe(name, full);
+            Probe(key, full);
             return;
         }
         var parent = Path.GetDirectoryName(full);
         if (parent is null) return;
-        if (!Directory.Exists(parent)) throw new SettingsError($"{name}: the folder {parent} does not exist");
-        Probe(name, parent);
+        if (!Directory.Exists(parent)) throw SettingsError.About(key, $"the folder {parent} does not exist");
+        Probe(key, parent);
     }
 
     /// <summary>A file made and gone in <paramref name="folder"/>: writing there works.</summary>
-    private static void Probe(string name, string folder)
+    private static void Probe(string key, string folder)
     {
         var probe = Path.Combine(folder, $".actor-runner-probe-{Environment.ProcessId}");
         try
@@ -95,19 +112,19 @@ public static class Preflight
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SettingsError($"{name}: cannot write in {folder}: {e.Message}");
+            throw SettingsError.About(key, $"cannot write in {folder}: {e.Message}");
         }
     }
 
-    private static void WritableFolderOf(string name, string path)
+    private static void WritableFolderOf(string key, string path)
     {
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new SettingsError($"{name}: {full} is a folder, not a file");
+        if (Directory.Exists(full)) throw SettingsError.About(key, $"{full} is a folder, not a file");
         var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new SettingsError($"{name}: the folder {folder} does not exist");
-        Probe(name, folder);
+        if (!Directory.Exists(folder)) throw SettingsError.About(key, $"the folder {folder} does not exist");
+        Probe(key, folder);
         if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
-            throw new SettingsError($"{name}: {full} is read-only");
+            throw SettingsError.About(key, $"{full} is read-only");
     }
 
     private static void PortFree(string hostname, int port)
@@ -122,7 +139,7 @@ public static class Preflight
         }
         catch (SocketException e)
         {
-            throw new SettingsError($"actor-runner.remote.port (--port): cannot bind {hostname}:{port}: {e.Message}");
+            throw SettingsError.About("remote.port", $"cannot bind {hostname}:{port}: {e.Message}");
         }
     }
 }

@@ -101,6 +101,18 @@ public static class SettingsLoader
         return (settings, akka, scenario);
     }
 
+    /// <summary>A key below actor-runner by its full name and the layer that set it last ("actor-runner.db (from --db)"); the bare name when only the defaults set it.</summary>
+    public static string NameOf(string key, IReadOnlyList<Layer> layers)
+    {
+        var full = $"{Root}.{key}";
+        var layer = layers.LastOrDefault(l => l.Config.HasPath(full));
+        return layer is null ? full : $"{full} (from {layer.Source})";
+    }
+
+    /// <summary>An error about one key (<see cref="SettingsError.About"/>) said again naming the layer that set the key; any other error as it is.</summary>
+    public static SettingsError InLayers(SettingsError error, IReadOnlyList<Layer> layers) =>
+        error.Key is { } key ? new SettingsError($"{NameOf(key, layers)}: {error.Problem}") : error;
+
     /// <summary>What the scenario sees of the run: what a node sees, from the terms it is sent, with the orchestrator's paths.</summary>
     public static ScenarioRun ScenarioRunOf(RunSettings settings, string runId, string dbPath) =>
         ScenarioTerms.RunOf(settings.NodeTerms(runId, lockFile: "", dbPath));
@@ -391,12 +403,7 @@ public static class SettingsLoader
     {
         public string NameOf(string key) => Name(key);
 
-        private string Name(string key)
-        {
-            var full = $"{Root}.{key}";
-            var layer = layers.LastOrDefault(l => l.Config.HasPath(full));
-            return layer is null ? full : $"{full} (from {layer.Source})";
-        }
+        private string Name(string key) => SettingsLoader.NameOf(key, layers);
 
         private string Raw(string key) => config.GetString($"{Root}.{key}") ?? "";
 

@@ -70,7 +70,7 @@ public static class RunHost
             layers.AddRange(request.Assignments.Select(SettingsLoader.FromAssignment));
             layers.AddRange(SettingsLoader.FromOptions(request.Options));
             var (settings, userAkka, scenario) = SettingsLoader.Load(layers);
-            Preflight.Check(settings);
+            Preflight.Check(settings, layers);
             var nodeProgram = settings.Nodes > 0 ? NodeProgram.Locate() : new NodeProgram("", []);
             return new Loaded(settings, userAkka, scenario, nodeProgram);
         }

@@ -62,15 +62,63 @@ public sealed class PreflightSpecs : IDisposable
         File.WriteAllText(file, "");
 
         var intoAFile = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = file }, ""));
-        Assert.Equal($"actor-runner.out (--out): {file} is a file, not a folder", intoAFile.Message);
+        Assert.Equal($"actor-runner.out: {file} is a file, not a folder", intoAFile.Message);
         var underAFile = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = Path.Combine(file, "runs") }, ""));
-        Assert.StartsWith("actor-runner.out (--out): ", underAFile.Message);
+        Assert.StartsWith("actor-runner.out: ", underAFile.Message);
         // /proc takes no new file, even from root.
         var unwritable = Assert.Throws<SettingsError>(() => Preflight.Check(Defaults() with { Out = "/proc/runs" }, ""));
-        Assert.StartsWith("actor-runner.out (--out): cannot write in /proc", unwritable.Message);
+        Assert.StartsWith("actor-runner.out: cannot write in /proc", unwritable.Message);
 
         Preflight.Check(Defaults() with { Out = Path.Combine(_folder, "runs") }, "");
         Preflight.Check(Defaults() with { Out = _folder }, "");
+    }
+
+    [Fact]
+    public void A_refused_key_is_named_with_the_layer_that_set_it()
+    {
+        var file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "");
+        var config = Path.Combine(_folder, "run.conf");
+        File.WriteAllText(config, $"actor-runner.report = {System.Text.Json.JsonSerializer.Serialize(Path.Combine(_folder, "none", "report.json"))}");
+
+        var fromOption = Refusal([.. SettingsLoader.FromOptions(new Dictionary<string, (string, object)> { ["out"] = ("--out", file) })]);
+        Assert.Equal($"actor-runner.out (from --out): {file} is a file, not a folder", fromOption);
+        var fromSet = Refusal([SettingsLoader.FromAssignment($"db={_folder}")]);
+        Assert.Equal($"actor-runner.db (from --set db={_folder}): {_folder} is a folder, not a file", fromSet);
+        var fromFile = Refusal([SettingsLoader.FromFile(config)]);
+        Assert.Equal($"actor-runner.report (from {config}): the folder {Path.Combine(_folder, "none")} does not exist", fromFile);
+        // The last layer to set a key is the one named.
+        var overridden = Refusal([SettingsLoader.FromAssignment($"lock.file={_folder}"),
+            .. SettingsLoader.FromOptions(new Dictionary<string, (string, object)> { ["lock.file"] = ("--lock-file", _folder) })]);
+        Assert.StartsWith("actor-runner.lock.file (from --lock-file): ", overridden);
+    }
+
+    [Fact]
+    public void A_port_in_use_is_named_with_the_layer_that_set_it()
+    {
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            var refusal = Refusal([.. SettingsLoader.FromOptions(new Dictionary<string, (string, object)> { ["remote.port"] = ("--port", port) })]);
+            Assert.StartsWith($"actor-runner.remote.port (from --port): cannot bind 127.0.0.1:{port}: ", refusal);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    /// <summary>What the checks say of the settings these layers make, naming the layers.</summary>
+    private string Refusal(List<SettingsLoader.Layer> layers)
+    {
+        var settings = SettingsLoader.Load(layers).Settings;
+        var unnamed = Assert.Throws<SettingsError>(() => Preflight.Check(settings, ""));
+        var named = Assert.Throws<SettingsError>(() => Preflight.Check(settings, [.. layers], ""));
+        // The same refusal, the layer's name added.
+        Assert.EndsWith(unnamed.Message[(unnamed.Message.IndexOf(':') + 1)..], named.Message);
+        return named.Message;
     }
 
     private static RunSettings Defaults() => SettingsLoader.Load([]).Settings;
