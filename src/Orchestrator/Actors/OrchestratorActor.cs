@@ -152,20 +152,9 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel(JoinTimer);
         _course.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_course.StartupMs, 1));
-        ChooseReleaseWaits();
+        foreach (var each in _roster.ChooseReleaseWaits(_settings.ReleaseWait))
+            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}", each.Id, each.TaskIds.Count, each.Cores, each.ReleaseWait);
         StartLoop(1);
-    }
-
-    /// <summary>How each node's tasks wait for the release, from the nodes' tasks, cores and machines (release.wait).</summary>
-    private void ChooseReleaseWaits()
-    {
-        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait, _roster.Shapes());
-        foreach (var node in _roster.All)
-        {
-            node.ReleaseWait = plan[node.Id];
-            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}",
-                node.Id, node.TaskIds.Count, node.Cores, node.ReleaseWait);
-        }
     }
 
     // ---- one loop ------------------------------------------------------------------------------
@@ -388,7 +377,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _course.Judged(now);
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
-        _observer.LoopDone(record, kept, new LoopProgress(_book.LoopsRun, _book.Verified, _book.Violated, _book.Inconclusive, _course.LoopsElapsed(WireClock.NowUs())));
+        _observer.LoopDone(record, kept, _book.Progress(_course.LoopsElapsed(WireClock.NowUs())));
         LogVerdict(record, kept);
 
         // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
@@ -480,8 +469,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!node.Lose(reason)) return;
         _log.Error("Loop {Loop}: lost {Reason}", Loop, reason);
         _lock.Tell(new LockActor.NodeGone(node.Id));
-        _ledger.GiveUp(node.Id, node.TaskIds, $"lost with its node: {reason}", indeterminate: _ledger.WasReleased);
-        _ledger.CutShort($"lost {reason}");
+        _ledger.Lost(node, reason);
         onLost(reason);
     }
 

@@ -156,6 +156,16 @@ public sealed class LoopLedger(int expectedTasks)
         };
     }
 
+    /// <summary>
+    /// A node lost for <paramref name="reason"/>: its tasks not yet accounted for are given up on (as possibly having
+    /// acted once the loop was released) and the loop is cut short.
+    /// </summary>
+    public void Lost(RosterNode node, string reason)
+    {
+        GiveUp(node.Id, node.TaskIds, $"lost with its node: {reason}", indeterminate: WasReleased);
+        CutShort($"lost {reason}");
+    }
+
     /// <summary>The task was given up on as possibly having acted (lost or silent after the release).</summary>
     public bool IsIndeterminate(string taskId) => _missing.TryGetValue(taskId, out var error) && error.Indeterminate;
 

@@ -215,6 +215,14 @@ public sealed class NodeRoster
     }
 
     /// <summary>What the release wait is chosen from: each node's tasks, cores and machine.</summary>
+    /// <summary>Sets how each node's tasks wait for the release (<see cref="ReleaseWaitPlan"/>, from the nodes' tasks, cores and machines); the nodes.</summary>
+    public IEnumerable<RosterNode> ChooseReleaseWaits(ReleaseWaitChoice choice)
+    {
+        var plan = ReleaseWaitPlan.Choose(choice, Shapes());
+        foreach (var node in _nodes.Values) node.ReleaseWait = plan[node.Id];
+        return _nodes.Values;
+    }
+
     /// <summary>Nodes launched that are not live (still starting, or lost): no one can tell them to shut down.</summary>
     public List<string> Untold() => _nodes.Values.Where(n => n.Launched && !n.Live).Select(n => n.Id).ToList();
 

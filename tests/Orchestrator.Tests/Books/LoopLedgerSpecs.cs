@@ -212,4 +212,22 @@ public sealed class LoopLedgerSpecs
         ledger.Begin(4, 0);
         Assert.Equal(0, ledger.Record(10, verification, TimeSpan.FromSeconds(1), clocks, [], 1_000).ReleaseLeadMs);
     }
+    [Fact]
+    public void A_node_lost_gives_up_its_tasks_as_possibly_acted_only_once_released_and_cuts_the_loop_short()
+    {
+        var node = Node("node-2", "task-3", "task-4");
+        var ledger = new LoopLedger(4);
+        ledger.Begin(1, 0);
+        ledger.Lost(node, "node node-2 (pid 7) exited with code 137");
+
+        Assert.Equal("lost node node-2 (pid 7) exited with code 137", ledger.Abort);
+        Assert.All(ledger.Missing, m => Assert.Equal(("lost with its node: node node-2 (pid 7) exited with code 137", false), (m.Error, m.Indeterminate)));
+
+        ledger.Begin(2, 0);
+        ledger.Released(10, 20);
+        ledger.File(Report(2, "task-3", "node-2"));
+        ledger.Lost(node, "node node-2 at akka.tcp://x@h:1 is unreachable");
+        Assert.Equal(["task-4"], ledger.Missing.Select(m => m.Task));
+        Assert.True(ledger.IsIndeterminate("task-4"));
+    }
 }

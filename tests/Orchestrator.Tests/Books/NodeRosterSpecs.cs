@@ -1,6 +1,7 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Books;
 using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using Akka.Actor;
 
@@ -232,6 +233,19 @@ public sealed class NodeRosterSpecs
 
         roster.Find("node-3")!.Lose("exited with code 137");
         Assert.Equal(["node-2", "node-3"], roster.Untold());
+    }
+
+    [Fact]
+    public void Release_waits_are_chosen_for_every_node_from_their_shapes()
+    {
+        var roster = Roster();
+        roster.Find("node-1")!.ReadyWith(new NodeReady("node-1", 2, 0, 0, Cores: 2, Machine: "m1"), 100);
+
+        var nodes = roster.ChooseReleaseWaits(ReleaseWaitChoice.Wake).ToList();
+
+        Assert.Equal(["node-1", "node-2", "node-3"], nodes.Select(n => n.Id));
+        Assert.All(nodes, n => Assert.Equal(ReleaseWait.Wake, n.ReleaseWait));
+        Assert.All(roster.ChooseReleaseWaits(ReleaseWaitChoice.Spin), n => Assert.Equal(ReleaseWait.Spin, n.ReleaseWait));
     }
 
     private sealed class FakeRef(string name) : MinimalActorRef
