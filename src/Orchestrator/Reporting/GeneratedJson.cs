@@ -21,6 +21,9 @@ namespace ActorRunner.Orchestrator.Reporting;
 [JsonSerializable(typeof(bool))]
 internal sealed partial class GeneratedJson : JsonSerializerContext
 {
-    /// <summary>The generated metadata first, reflection for anything else.</summary>
-    public static IJsonTypeInfoResolver Resolver { get; } = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
+    /// <summary>
+    /// The generated metadata first, reflection for anything else. Made on each call: a static initializer here could
+    /// run before the generated part's own (<see cref="JsonSerializerContext"/>'s Default would still be null).
+    /// </summary>
+    public static IJsonTypeInfoResolver Resolver => JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver());
 }

@@ -39,4 +39,18 @@ public sealed class GeneratedJsonSpecs
             Assert.Equal(JsonSerializer.Serialize(trace, ByReflection(TimelineTrace.Json)), JsonSerializer.Serialize(trace, TimelineTrace.Json));
         }
     }
+
+    [Fact]
+    public void The_metadata_of_what_a_run_writes_is_the_generated_one_not_made_by_reflection()
+    {
+        foreach (var (type, options) in new (Type, JsonSerializerOptions)[]
+                 {
+                     (typeof(RunReport), RunReport.Json), (typeof(TimelineEvent), TimelineEvent.Json), (typeof(TimelineData), TimelineEvent.Json),
+                     (typeof(TimelineTrace.TraceFile), TimelineTrace.Json),
+                 })
+        {
+            var resolver = options.GetTypeInfo(type).OriginatingResolver;
+            Assert.True(resolver is GeneratedJson, $"{type.Name}: its metadata came from {resolver}, not the generated one");
+        }
+    }
 }
