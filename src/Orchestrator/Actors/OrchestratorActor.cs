@@ -213,18 +213,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => TellNodes(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
 
     /// <summary>
-    /// A node whose tasks have all reported this loop is told at once to park them for the next one, while the other
-    /// nodes' tasks finish and the loop is read and judged: the next loop's barrier fills meanwhile. Parking acts on
-    /// nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. The node
-    /// answers as soon as its tasks are parked, so the PrepareLoop and its TasksReady stay one short exchange, a
-    /// clock measurement no step of the node's clock can fall into unseen (a longer one, spanning a loop, could
-    /// halve a step). Only while nothing has gone wrong in the loop and its count allows another; should the verdict
-    /// end the run, the parked tasks are let go by the shutdown. <paramref name="nodes"/>: the nodes to park now.
+    /// Right behind a loop's Release every node is told to park its tasks for the next loop: each task parks as soon as
+    /// it has finished this one, and the node says so (TasksReady) right behind its last report, so the next loop's
+    /// barrier is full when its last report arrives, with no round trip after it. Parking acts on nothing, and the next
+    /// Release still waits for the verdict, the reset and every node's TasksReady. The PrepareLoop and its TasksReady
+    /// are the next loop's clock measurement; it spans this loop's lead and critical sections, which does not widen
+    /// its uncertainty (half the two deliveries), and a step of the node's clock inside it makes it not add up
+    /// (<see cref="WireClock.Exchange"/>): the last offset stands for that loop and the next measures the step.
+    /// Only while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
+    /// parked tasks are let go by the shutdown.
     /// </summary>
-    private void ParkAhead(int loop, IEnumerable<RosterNode> nodes)
+    private void ParkAhead(int loop)
     {
         if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
-        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, nodes, WireClock.NowUs()));
+        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, _roster.Live, WireClock.NowUs()));
     }
 
     private void Barrier()
@@ -298,6 +300,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _ledger.Released(releaseSentUs, releaseAtUs);
         // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
         TellLiveNodes(node => new Release(Loop, releaseAtUs, node.ClockThisLoop.ToNodeUs(releaseAtUs)), Loop);
+        ParkAhead(Loop);
         if (LoopDetail.Planned(Loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         var limit = releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
@@ -344,8 +347,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
-        if (_roster.Find(report.NodeId) is { } reporting && _ledger.ReportsFrom(reporting.Id) == reporting.TaskIds.Count)
-            ParkAhead(Loop, [reporting]);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
                 new object[] { Loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
@@ -373,7 +374,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!read) _ledger.AddToAbort("no task was released, the outcome was not read");
         var (scenario, expected, reports, missing, abort) = (_scenario, _ledger.ExpectedTasks, _ledger.Reports.ToList(), _ledger.Missing.ToList(), _ledger.Abort);
         var suspects = SuspectNodes();
-        if (stillRunning && read) ParkAhead(loop, _roster.Live);
         // The next loop's reset follows the verdict at once, on the same thread, when the run goes on: whether it
         // does is decided here, with the verdict, and the actor follows that decision.
         var goesOnIfVerified = stillRunning && read && abort is null && !_roster.AnyLost;
