@@ -218,8 +218,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// barrier is full when its last report arrives, with no round trip after it. Parking acts on nothing, and the next
     /// Release still waits for the verdict, the reset and every node's TasksReady. The PrepareLoop and its TasksReady
     /// are the next loop's clock measurement; it spans this loop's lead and critical sections, which does not widen
-    /// its uncertainty (half the two deliveries), and a step of the node's clock inside it makes it not add up
-    /// (<see cref="WireClock.Exchange"/>): the last offset stands for that loop and the next measures the step.
+    /// its uncertainty (half the two deliveries), and the node times its part on its monotonic clock, so a step of its
+    /// real-time clock inside it is measured whole, in time for the next Release (<see cref="WireClock.Exchange"/>).
     /// Only while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
     /// parked tasks are let go by the shutdown.
     /// </summary>
@@ -258,12 +258,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (_roster.Find(ready.NodeId) is { } node)
         {
             // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-            if (WireClock.Exchange(node.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs) is var (offsetUs, uncertaintyUs))
+            if (WireClock.Exchange(node.PrepareSentUs, ready.ReadyAtUs, receivedUs, ready.ElapsedUs) is var (offsetUs, uncertaintyUs))
                 MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
             else
-                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (a clock moved while it was under way: "
+                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (the orchestrator's clock moved while it was under way: "
                     + "{NodeUs} us at the node within a round trip of {RoundTripUs} us); the last offset measured stands until the next loop's",
-                    Loop, node.Id, ready.ReadyAtUs - ready.PrepareReceivedUs, receivedUs - node.PrepareSentUs);
+                    Loop, node.Id, ready.ElapsedUs, receivedUs - node.PrepareSentUs);
         }
         _ledger.NodeReady(ready.NodeId);
         _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);

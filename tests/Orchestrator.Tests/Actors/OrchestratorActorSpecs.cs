@@ -576,7 +576,7 @@ public sealed class OrchestratorActorSpecs : TestKit
     private static TasksReady Ready(PrepareLoop prepare, string nodeId, long offsetUs = 0)
     {
         var nodeNow = WireClock.NowUs() - offsetUs;
-        return new TasksReady(prepare.Loop, nodeId, nodeNow, nodeNow);
+        return new TasksReady(prepare.Loop, nodeId, nodeNow, nodeNow, 0);
     }
 
     /// <summary>Starts no process: records what it was asked to start and reports every node gone when told to stop.</summary>
