@@ -58,22 +58,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly LoopBook _book = new();
     private readonly LoopPlan _plan;
     private readonly ReleaseLead _releaseLead;
-    private readonly List<ClockStep> _clockSteps = new();
-    private readonly long _startedUs = WireClock.NowUs();
-    private long _firstLoopStartUs;
-    private long _lastVerdictUs;
-    private double _startupMs;
-
-    private long _lateReleases;
-    private const int LateReleasesWarned = 20;
-
+    private readonly LateReleaseWarnings _lateReleases = new();
     /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkAhead"/>).</summary>
     private readonly ParkingAhead _ahead = new();
-
-    // How the run ends.
-    private StoppedBy _stoppedBy = StoppedBy.Failure;
-    private string? _abortReason;
-    private bool _interrupted;
+    private readonly RunCourse _course = new();
+    private readonly long _startedUs = WireClock.NowUs();
 
     public OrchestratorActor(RunSettings settings, RunContext run, ScenarioSteps scenario, IRunObserver observer,
         Props launcherProps, TaskCompletionSource<RunOutcome> done, RunPhase phase)
@@ -146,10 +135,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (node.WatchedRemotely) Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", node.Id, Sender.Path.Address, register.Pid, node.TaskIds.Count);
         }
-        var accepted = _settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath) with
-        {
-            NodeId = node.Id, FirstTaskIndex = node.FirstTaskIndex, TaskIds = node.TaskIds,
-        };
+        var accepted = node.Accepted(_settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath));
         Sender.Tell(accepted);
         _timeline.Sent(accepted, node.Id, null);
     }
@@ -164,22 +150,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", node.Id, ready.Tasks, readyCount, _settings.TotalNodes);
         if (readyCount < _settings.TotalNodes) return;
         Timers.Cancel(JoinTimer);
-        _startupMs = (WireClock.NowUs() - _run.ProcessStartUs) / 1000.0;
-        _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_startupMs, 1));
-        ChooseReleaseWaits();
+        _course.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
+        _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_course.StartupMs, 1));
+        foreach (var each in _roster.ChooseReleaseWaits(_settings.ReleaseWait))
+            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}", each.Id, each.TaskIds.Count, each.Cores, each.ReleaseWait);
         StartLoop(1);
-    }
-
-    /// <summary>How each node's tasks wait for the release, from the nodes' tasks, cores and machines (release.wait).</summary>
-    private void ChooseReleaseWaits()
-    {
-        var plan = ReleaseWaitPlan.Choose(_settings.ReleaseWait, _roster.Shapes());
-        foreach (var node in _roster.All)
-        {
-            node.ReleaseWait = plan[node.Id];
-            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}",
-                node.Id, node.TaskIds.Count, node.Cores, node.ReleaseWait);
-        }
     }
 
     // ---- one loop ------------------------------------------------------------------------------
@@ -187,10 +162,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <param name="prepared">The scenario has prepared the loop already (its reset ran right after the last verdict).</param>
     private void StartLoop(int loop, bool prepared = false)
     {
-        var start = _ahead.Start(loop, _lastVerdictUs, WireClock.NowUs());
+        var start = _ahead.Start(loop, _course.LastVerdictUs, WireClock.NowUs());
         _ledger.Begin(loop, start.StartUs);
         _roster.NewLoop();
-        if (loop == 1) _firstLoopStartUs = _ledger.StartUs;
+        _course.LoopBegan(loop, _ledger.StartUs);
         if (prepared) _ledger.MarkPrepared();
         else
         {
@@ -243,11 +218,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             ReleaseWhenSet();
         });
         Receive<PrepareFailed>(failed => Finish(failed.Reason));
-        Receive<BarrierTimedOut>(timeout => timeout.Loop == Loop, _ =>
-        {
-            var missing = _roster.All.Where(n => !_ledger.IsReady(n.Id)).Select(n => n.Id);
-            EndLoop($"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", missing)}", stillRunning: false);
-        });
+        Receive<BarrierTimedOut>(timeout => timeout.Loop == Loop, _ => EndLoop(
+            $"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", _ledger.NotReady(_roster.All))}", stillRunning: false));
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
     }
@@ -277,7 +249,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _log.Debug("Loop {Loop}: node {Node} measured its clock offset as {ClockOffsetUs} us +/- {ClockUncertaintyUs} us (known: {KnownOffsetUs} us +/- {KnownUncertaintyUs} us)",
             new object[] { Loop, node.Id, measured.OffsetUs, measured.UncertaintyUs, clock.Known.OffsetUs, clock.Known.UncertaintyUs });
         if (clock.Step is not { } step) return;
-        _clockSteps.Add(step);
+        _course.ClockStepped(step);
         _observer.ClockStepped(step);
         _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
             Loop, node.Id, step.StepMs, step.UncertaintyMs);
@@ -312,16 +284,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         Receive<TaskReport>(HandleReport);
         ReadyAheadHandler();
-        Receive<LoopTimedOut>(timeout => timeout.Loop == Loop, timeout =>
-        {
-            var silent = new List<string>();
-            foreach (var node in _roster.All)
-            {
-                var unreported = _ledger.GiveUp(node.Id, node.TaskIds, "no report before the loop timeout", indeterminate: true);
-                if (unreported > 0) silent.Add($"{node.Id} ({unreported} tasks)");
-            }
-            EndLoop($"loop timeout after {timeout.Limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", silent)}", stillRunning: true);
-        });
+        Receive<LoopTimedOut>(timeout => timeout.Loop == Loop, timeout => EndLoop(
+            $"loop timeout after {timeout.Limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", _ledger.GiveUpSilent(_roster.All))}", stillRunning: true));
         NodeLossHandlers(lost =>
         {
             // Tasks still parked (the release instant may be far off) skip the loop; released ones finish it.
@@ -362,37 +326,24 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel(BarrierTimer);
         Timers.Cancel(LoopTimer);
         _ledger.CutShort(abortReason);
-        if (!stillRunning)
-        {
-            foreach (var node in _roster.All) _ledger.GiveUp(node.Id, node.TaskIds, "never released", indeterminate: false);
-        }
+        if (!stillRunning) _ledger.NeverReleased(_roster.All);
         var loop = Loop;
         Enter(RunPhase.Verifying, Verifying);
         // No task released: none can have acted, so the outcome is not read (reading the store could race the
         // loop's own reset and show the previous loop's outcome).
-        var read = _ledger.WasReleased;
-        if (!read) _ledger.AddToAbort("no task was released, the outcome was not read");
-        var (scenario, expected, reports, missing, abort) = (_scenario, _ledger.ExpectedTasks, _ledger.Reports.ToList(), _ledger.Missing.ToList(), _ledger.Abort);
-        var suspects = SuspectNodes();
-        // The next loop's reset follows the verdict at once, on the same thread, when the run goes on: whether it
-        // does is decided here, with the verdict, and the actor follows that decision.
-        var goesOnIfVerified = stillRunning && read && abort is null && !_roster.AnyLost;
-        var (plan, continueOnFailure, firstLoopStartUs) = (_plan, _settings.ContinueOnFailure, _firstLoopStartUs);
+        if (!_ledger.WasReleased) _ledger.AddToAbort("no task was released, the outcome was not read");
+        var close = _ledger.Close();
+        var suspects = _ledger.SuspectsNote(_roster.All);
+        // Whether the run goes on is decided with the verdict (LoopJudging), and the actor follows that decision.
+        var mayGoOn = stillRunning && close.Read && close.Abort is null && !_roster.AnyLost;
+        var (scenario, plan, continueOnFailure, firstLoopStartUs) = (_scenario, _plan, _settings.ContinueOnFailure, _course.FirstLoopStartUs);
         Task.Run(() =>
             {
-                var verification = scenario.EndLoop(loop, expected, reports, missing, abort, read);
-                var stopped = plan.After(loop, Elapsed(firstLoopStartUs));
-                var goesOn = goesOnIfVerified && stopped is null && (verification.Verdict == Verdict.Verified || continueOnFailure);
-                return new LoopJudged(loop, verification, stopped, goesOn ? scenario.Reset(loop + 1) : NextReset.NotRun.Instance);
+                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, () => RunCourse.Elapsed(firstLoopStartUs, WireClock.NowUs()),
+                    mayGoOn, continueOnFailure);
+                return new LoopJudged(loop, verification, stopped, next);
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
-    }
-
-    /// <summary>Nodes lost or silent in this loop, which may hold the store: named when reading it fails.</summary>
-    private string SuspectNodes()
-    {
-        var suspects = _roster.All.Where(n => n.Lost is not null || n.TaskIds.Any(_ledger.IsIndeterminate)).Select(n => n.Id).ToList();
-        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {Loop}, one of which may hold the store: {string.Join(", ", suspects)})";
     }
 
     private void Verifying()
@@ -417,22 +368,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void HandleJudged(LoopJudged read)
     {
-        var verification = read.Verification;
-        if (LongHolder.Finding(_ledger.Reports, _settings.LockTimeout) is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
         // Nodes that never said they were ready this loop keep their last measured clock.
         var clocks = _roster.Clocks();
         var lateNodes = MeasureReleaseDelivery();
         var now = WireClock.NowUs();
-        var record = new LoopRecord(read.Loop, _settings.Loops, verification, LoopTimings.From(_ledger.Reports, clocks),
-            (now - _ledger.StartUs) / 1000.0, _ledger.ReleaseAtUs, _ledger.Reports.ToList(), clocks)
-        {
-            ReleaseLeadMs = _ledger.WasReleased ? (_ledger.ReleaseAtUs - _ledger.ReleaseSentUs) / 1000.0 : 0,
-            LateReleaseNodes = lateNodes,
-        };
-        _lastVerdictUs = now;
+        var record = _ledger.Record(_settings.Loops, read.Verification, _settings.LockTimeout, clocks, lateNodes, now);
+        var verification = record.Verification;
+        _course.Judged(now);
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
-        _observer.LoopDone(record, kept, new LoopProgress(_book.LoopsRun, _book.Verified, _book.Violated, _book.Inconclusive, LoopsElapsed));
+        _observer.LoopDone(record, kept, _book.Progress(_course.LoopsElapsed(WireClock.NowUs())));
         LogVerdict(record, kept);
 
         // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
@@ -441,7 +386,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
         else if (read.Stopped is { } stoppedBy)
         {
-            _stoppedBy = stoppedBy;
+            _course.StopBy(stoppedBy);
             if (stoppedBy == StoppedBy.Duration)
                 _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
             Finish(null);
@@ -449,12 +394,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         else if (read.Next is NextReset.Failed failed) Finish(failed.Reason);
         else StartLoop(read.Loop + 1, prepared: read.Next is NextReset.Done);
     }
-
-    /// <summary>From the first loop's start to the last verdict (or now, while a loop is under way).</summary>
-    private TimeSpan LoopsElapsed => Elapsed(_firstLoopStartUs);
-
-    private static TimeSpan Elapsed(long firstLoopStartUs) =>
-        firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(WireClock.NowUs() - firstLoopStartUs);
 
     /// <summary>A kept loop's verdict and findings at information level; the others' at debug, so a long hunt's log stays small.</summary>
     private void LogVerdict(LoopRecord record, bool kept)
@@ -481,11 +420,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _releaseLead.Observed(delivery.SlowestUs);
         foreach (var (node, lateUs) in delivery.Late)
         {
-            // A long hunt on a busy machine can have many: the first few are warnings, the rest go to the log file.
-            var level = ++_lateReleases <= LateReleasesWarned ? LogLevel.WarningLevel : LogLevel.DebugLevel;
-            _log.Log(level, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
+            var (warning, lastWarning) = _lateReleases.Next();
+            _log.Log(warning ? LogLevel.WarningLevel : LogLevel.DebugLevel, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
                 new object[] { Loop, node, Math.Round(lateUs / 1000.0, 3), Math.Round(delivery.LeadUs / 1000.0, 3),
-                    _lateReleases == LateReleasesWarned ? "; further late releases are logged at debug level" : "" });
+                    lastWarning ? "; further late releases are logged at debug level" : "" });
         }
         return delivery.Late.Select(l => l.Node).ToList();
     }
@@ -531,8 +469,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!node.Lose(reason)) return;
         _log.Error("Loop {Loop}: lost {Reason}", Loop, reason);
         _lock.Tell(new LockActor.NodeGone(node.Id));
-        _ledger.GiveUp(node.Id, node.TaskIds, $"lost with its node: {reason}", indeterminate: _ledger.WasReleased);
-        _ledger.CutShort($"lost {reason}");
+        _ledger.Lost(node, reason);
         onLost(reason);
     }
 
@@ -545,8 +482,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         AnswerClockProbes();
         Receive<Interrupt>(_ =>
         {
-            _interrupted = true;
-            _stoppedBy = StoppedBy.Interrupted;
+            _course.Interrupt();
             Finish("interrupted");
         });
         Receive<RegisterNode>(register =>
@@ -565,7 +501,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void Finish(string? reason)
     {
-        _abortReason ??= reason;
+        _course.Abort(reason);
         Timers.CancelAll();
         if (reason is not null)
         {
@@ -574,8 +510,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         }
         TellLiveNodes(_ => Shutdown.Instance, null);
         // A node still starting has no one to tell it: it is ended through its standard input instead.
-        var untold = _roster.All.Where(n => n.Launched && !n.Live).Select(n => n.Id).ToList();
-        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, untold));
+        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, _roster.Untold()));
         Enter(RunPhase.ShuttingDown, ShuttingDown);
     }
 
@@ -612,8 +547,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     protected override void PreRestart(Exception reason, object message)
     {
         _log.Error(reason, "Run {RunId}: the orchestrator failed on {MessageType} in loop {Loop}; the run stops", _run.RunId, message?.GetType().Name, Loop);
-        _abortReason ??= $"the orchestrator failed: {reason.GetBaseException().Message}";
-        _observer.Aborting(_abortReason);
+        _observer.Aborting(_course.Abort($"the orchestrator failed: {reason.GetBaseException().Message}")!);
         foreach (var node in _roster.Live) node.Ref!.Tell(Shutdown.Instance);
         Complete();
         base.PreRestart(reason, message);
@@ -624,14 +558,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void Complete()
     {
-        // The verdict covers the loops that ran: a time budget spent is no failure, a run cut short is.
-        var verdict = _book.Worst ?? Verdict.Inconclusive;
-        if (_abortReason is not null) verdict = verdict.Worst(Verdict.Inconclusive);
+        // The verdict covers the loops that ran.
+        var verdict = _course.Verdict(_book.Worst);
         _timeline.Note("run-ended", null, verdict.Name());
-        var kept = _book.Kept;
-        var loopsElapsed = _firstLoopStartUs == 0 ? TimeSpan.Zero : TimeSpan.FromMicroseconds(_lastVerdictUs - _firstLoopStartUs);
-        _done.TrySetResult(new RunOutcome(verdict, _roster.Records(), kept.Select(k => k.Record).ToList(), _abortReason, _interrupted, _startupMs,
-            [.. _timeline.Events, .. kept.SelectMany(k => k.Events)], _book.Summary(loopsElapsed), _stoppedBy, _clockSteps.ToList()));
+        _done.TrySetResult(_course.Outcome(verdict, _roster.Records(), _book, _timeline.Events));
         Become(() => ReceiveAny(_ => { }));
     }
 }

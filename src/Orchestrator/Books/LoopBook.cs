@@ -117,6 +117,9 @@ public sealed class LoopBook
         return _kept.ContainsKey(record.Loop);
     }
 
+    /// <summary>The loops so far as the console shows them, <paramref name="elapsed"/> since the first began.</summary>
+    public LoopProgress Progress(TimeSpan elapsed) => new(LoopsRun, Verified, Violated, Inconclusive, elapsed);
+
     public LoopSummary Summary(TimeSpan loopsElapsed) => new(
         LoopsRun, Verified, Violated, Inconclusive, _kept.Count, NotVerifiedNotKept,
         _spread.Summary(), _firstResume.Summary(), _rate.Summary(), _loopMs.Summary(),

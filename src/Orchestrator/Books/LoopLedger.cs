@@ -1,4 +1,6 @@
 using ActorRunner.Messages;
+using ActorRunner.Orchestrator.Actors;
+using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Verification;
 
 namespace ActorRunner.Orchestrator.Books;
@@ -96,6 +98,66 @@ public sealed class LoopLedger(int expectedTasks)
         var unaccounted = Unaccounted(taskIds);
         foreach (var task in unaccounted) _missing[task] = new TaskError(task, nodeId, error, indeterminate);
         return unaccounted.Count;
+    }
+
+    /// <summary>What the scenario reads and judges the loop by, as the books stand now.</summary>
+    public LoopClose Close() => new(Loop, expectedTasks, _reports.Values.ToList(), _missing.Values.ToList(), Abort, WasReleased);
+
+    /// <summary>The ids of <paramref name="nodes"/> whose tasks are not all parked for this loop.</summary>
+    public IEnumerable<string> NotReady(IEnumerable<RosterNode> nodes) => nodes.Where(n => !IsReady(n.Id)).Select(n => n.Id);
+
+    /// <summary>Gives up on every task of <paramref name="nodes"/> not yet accounted for: none was released, none acted.</summary>
+    public void NeverReleased(IEnumerable<RosterNode> nodes)
+    {
+        foreach (var node in nodes) GiveUp(node.Id, node.TaskIds, "never released", indeterminate: false);
+    }
+
+    /// <summary>Gives up on the unreported tasks of <paramref name="nodes"/> at the loop timeout (they may have acted); the silent nodes, "node-2 (3 tasks)".</summary>
+    public List<string> GiveUpSilent(IEnumerable<RosterNode> nodes)
+    {
+        var silent = new List<string>();
+        foreach (var node in nodes)
+        {
+            var unreported = GiveUp(node.Id, node.TaskIds, "no report before the loop timeout", indeterminate: true);
+            if (unreported > 0) silent.Add($"{node.Id} ({unreported} tasks)");
+        }
+        return silent;
+    }
+
+    /// <summary>
+    /// The nodes of <paramref name="nodes"/> lost or silent in this loop, one of which may hold the store, said as a
+    /// note to add to why reading it failed; "" when there are none.
+    /// </summary>
+    public string SuspectsNote(IEnumerable<RosterNode> nodes)
+    {
+        var suspects = nodes.Where(n => n.Lost is not null || n.TaskIds.Any(IsIndeterminate)).Select(n => n.Id).ToList();
+        return suspects.Count == 0 ? "" : $" (nodes lost or silent in loop {Loop}, one of which may hold the store: {string.Join(", ", suspects)})";
+    }
+
+    /// <summary>
+    /// The loop's record once judged (<paramref name="verification"/>, a task that held the lock past
+    /// <paramref name="lockTimeout"/> added to its findings) at <paramref name="nowUs"/>: its timings on the orchestrator's
+    /// clock (<paramref name="clocks"/>), its reports, and the nodes that had the release late.
+    /// </summary>
+    public LoopRecord Record(int loops, LoopVerification verification, TimeSpan lockTimeout, IReadOnlyDictionary<string, NodeClock> clocks,
+        IReadOnlyList<string> lateReleaseNodes, long nowUs)
+    {
+        if (LongHolder.Finding(Reports, lockTimeout) is { } holder) verification = verification with { Findings = [.. verification.Findings, holder] };
+        return new LoopRecord(Loop, loops, verification, LoopTimings.From(Reports, clocks), (nowUs - StartUs) / 1000.0, ReleaseAtUs, Reports.ToList(), clocks)
+        {
+            ReleaseLeadMs = WasReleased ? (ReleaseAtUs - ReleaseSentUs) / 1000.0 : 0,
+            LateReleaseNodes = lateReleaseNodes,
+        };
+    }
+
+    /// <summary>
+    /// A node lost for <paramref name="reason"/>: its tasks not yet accounted for are given up on (as possibly having
+    /// acted once the loop was released) and the loop is cut short.
+    /// </summary>
+    public void Lost(RosterNode node, string reason)
+    {
+        GiveUp(node.Id, node.TaskIds, $"lost with its node: {reason}", indeterminate: WasReleased);
+        CutShort($"lost {reason}");
     }
 
     /// <summary>The task was given up on as possibly having acted (lost or silent after the release).</summary>

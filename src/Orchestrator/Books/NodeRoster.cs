@@ -72,6 +72,9 @@ public sealed class RosterNode(string id, bool local, IReadOnlyList<string> task
         return true;
     }
 
+    /// <summary>The run's terms for every node (<paramref name="terms"/>) made this node's: its id and its tasks.</summary>
+    public NodeAccepted Accepted(NodeAccepted terms) => terms with { NodeId = Id, FirstTaskIndex = FirstTaskIndex, TaskIds = TaskIds };
+
     /// <summary>This node's PrepareLoop for <paramref name="loop"/>, sent at <paramref name="nowUs"/> (kept: half of the loop's clock probe).</summary>
     public PrepareLoop Prepare(int loop, long nowUs)
     {
@@ -212,6 +215,17 @@ public sealed class NodeRoster
     }
 
     /// <summary>What the release wait is chosen from: each node's tasks, cores and machine.</summary>
+    /// <summary>Sets how each node's tasks wait for the release (<see cref="ReleaseWaitPlan"/>, from the nodes' tasks, cores and machines); the nodes.</summary>
+    public IEnumerable<RosterNode> ChooseReleaseWaits(ReleaseWaitChoice choice)
+    {
+        var plan = ReleaseWaitPlan.Choose(choice, Shapes());
+        foreach (var node in _nodes.Values) node.ReleaseWait = plan[node.Id];
+        return _nodes.Values;
+    }
+
+    /// <summary>Nodes launched that are not live (still starting, or lost): no one can tell them to shut down.</summary>
+    public List<string> Untold() => _nodes.Values.Where(n => n.Launched && !n.Live).Select(n => n.Id).ToList();
+
     public IReadOnlyList<NodeShape> Shapes() => _nodes.Values.Select(n => new NodeShape(n.Id, n.Machine, n.TaskIds.Count, n.Cores)).ToList();
 
     /// <summary>The nodes as the report lists them: local ones first, each group by id.</summary>

@@ -93,4 +93,14 @@ public sealed class LoopBookSpecs
         Assert.Equal(100, summary.LoopsPerSecond, 6);
         Assert.Equal(500, summary.CriticalSectionsPerSecond.Max, 6);
     }
+    [Fact]
+    public void The_progress_counts_the_loops_and_their_verdicts()
+    {
+        var book = new LoopBook();
+        book.Add(Loop(1), Events(1));
+        book.Add(Loop(2, Verdict.Violated), Events(2));
+        book.Add(Loop(3, Verdict.Inconclusive), Events(3));
+
+        Assert.Equal(new LoopProgress(3, 1, 1, 1, TimeSpan.FromSeconds(2)), book.Progress(TimeSpan.FromSeconds(2)));
+    }
 }

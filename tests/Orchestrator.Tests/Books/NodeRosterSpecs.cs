@@ -1,5 +1,7 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Books;
+using ActorRunner.Orchestrator.Configuration;
+using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using Akka.Actor;
 
@@ -206,6 +208,46 @@ public sealed class NodeRosterSpecs
     }
 
     /// <summary>An actor reference no actor system stands behind: equal only to itself (by path).</summary>
+    [Fact]
+    public void Each_node_is_accepted_on_the_run_s_terms_with_its_own_id_and_tasks()
+    {
+        var roster = Roster();
+        var terms = SettingsLoader.Load([]).Settings.NodeTerms(RunId, "/run/counter.lock", "/run/counter.db");
+
+        var accepted = roster.Find("node-2")!.Accepted(terms);
+
+        Assert.Equal(("node-2", 2, RunId, "/run/counter.lock"), (accepted.NodeId, accepted.FirstTaskIndex, accepted.RunId, accepted.LockFile));
+        Assert.Equal(["task-3", "task-4"], accepted.TaskIds);
+        Assert.Equal(terms with { NodeId = "node-2", FirstTaskIndex = 2, TaskIds = accepted.TaskIds }, accepted);
+    }
+
+    [Fact]
+    public void The_nodes_no_one_can_tell_to_shut_down_are_the_launched_ones_not_live()
+    {
+        var roster = Roster();
+        Assert.Equal(["node-1", "node-2", "node-3"], roster.Untold());
+
+        Admit(roster, "node-1", new FakeRef("node-1"));
+        Admit(roster, "node-3", new FakeRef("node-3"));
+        Assert.Equal(["node-2"], roster.Untold());
+
+        roster.Find("node-3")!.Lose("exited with code 137");
+        Assert.Equal(["node-2", "node-3"], roster.Untold());
+    }
+
+    [Fact]
+    public void Release_waits_are_chosen_for_every_node_from_their_shapes()
+    {
+        var roster = Roster();
+        roster.Find("node-1")!.ReadyWith(new NodeReady("node-1", 2, 0, 0, Cores: 2, Machine: "m1"), 100);
+
+        var nodes = roster.ChooseReleaseWaits(ReleaseWaitChoice.Wake).ToList();
+
+        Assert.Equal(["node-1", "node-2", "node-3"], nodes.Select(n => n.Id));
+        Assert.All(nodes, n => Assert.Equal(ReleaseWait.Wake, n.ReleaseWait));
+        Assert.All(roster.ChooseReleaseWaits(ReleaseWaitChoice.Spin), n => Assert.Equal(ReleaseWait.Spin, n.ReleaseWait));
+    }
+
     private sealed class FakeRef(string name) : MinimalActorRef
     {
         public override ActorPath Path { get; } = new RootActorPath(new Address("akka", "roster-specs")) / name;
