@@ -5,6 +5,8 @@ namespace ActorRunner.Messages;
 /// or on another through the launch template's {args}), and the node's parser reads it back into this record
 /// (paths made full, <paramref name="Orchestrator"/> checked as an address). <paramref name="Db"/> and
 /// <paramref name="LockFile"/> are the shared files' paths on the node's machine, given by a person starting a node.
+/// <paramref name="AwaitGo"/>: the node starts its actor system at once but joins only when the line
+/// <see cref="GoLine"/> arrives on its standard input (the orchestrator starts its local nodes before it listens).
 /// </summary>
 public sealed record NodeCommandLine(
     string Orchestrator,
@@ -20,7 +22,8 @@ public sealed record NodeCommandLine(
     string? ScenarioAssembly = null,
     (string Cert, string Key, string Ca)? Tls = null,
     string? Db = null,
-    string? LockFile = null)
+    string? LockFile = null,
+    bool AwaitGo = false)
 {
     /// <summary>The option names, as the node's parser declares them.</summary>
     public static class Names
@@ -35,6 +38,7 @@ public sealed record NodeCommandLine(
         public const string LogFile = "--log-file";
         public const string LogLevel = "--log-level";
         public const string WatchStdin = "--watch-stdin";
+        public const string AwaitGo = "--await-go";
         public const string Db = "--db";
         public const string LockFile = "--lock-file";
         public const string ScenarioAssembly = "--scenario-assembly";
@@ -45,6 +49,9 @@ public sealed record NodeCommandLine(
 
     /// <summary>The value of <see cref="Names.LogFile"/> that writes the node's CLEF log to its standard output.</summary>
     public const string StandardOutput = "-";
+
+    /// <summary>The line on a node's standard input that lets a node started with <see cref="Names.AwaitGo"/> join.</summary>
+    public const string GoLine = "go";
 
     public IReadOnlyList<string> ToArguments() =>
     [
@@ -58,6 +65,7 @@ public sealed record NodeCommandLine(
         .. (LogFile is null ? Array.Empty<string>() : [Names.LogFile, LogFile]),
         Names.LogLevel, LogLevel,
         .. (WatchStdin ? [Names.WatchStdin] : Array.Empty<string>()),
+        .. (AwaitGo ? [Names.AwaitGo] : Array.Empty<string>()),
         .. (ScenarioAssembly is null ? Array.Empty<string>() : [Names.ScenarioAssembly, ScenarioAssembly]),
         .. (Tls is { } tls ? [Names.TlsCert, tls.Cert, Names.TlsKey, tls.Key, Names.TlsCa, tls.Ca] : Array.Empty<string>()),
         .. (Db is null ? Array.Empty<string>() : [Names.Db, Db]),

@@ -46,12 +46,14 @@ static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel
     if (softNow != softBefore)
         logger.Information("Node {Node} raised its descriptor limit (RLIMIT_NOFILE) from {Before} to its hard limit {After}", options.NodeId, softBefore, softNow);
     var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Started before the orchestrator listens (--await-go): the actor system starts now, the node joins on "go".
+    var go = options.AwaitGo ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 
     using var host = RunnerHost.Build(logger, Protocol.NodeSystemName, (akka, services) => akka
         .WithRunnerRemoting(level, new RemotingEndpoint(options.Hostname, Port: 0, options.PublicHostname, options.Tls))
         .WithActors((system, registry) => registry.Register<NodeActor>(system.ActorOf(
-            NodeActor.Props(options, runId, services.GetRequiredService<ILoggerFactory>(), exit), Protocol.NodeActorName))));
-    if (options.WatchStdin) WatchStandardInput(exit);
+            NodeActor.Props(options, runId, services.GetRequiredService<ILoggerFactory>(), exit, go?.Task), Protocol.NodeActorName))));
+    if (options.WatchStdin) WatchStandardInput(exit, go);
     using var stop = cancel.Register(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
     // SIGINT or SIGTERM: leave the run in order (the orchestrator sees the node go at once).
     using var signals = RunnerHost.OnStopSignals(() => exit.TrySetResult(NodeActor.ExitCodes.Failed));
@@ -70,12 +72,13 @@ static async Task<int> RunNode(NodeCommandLine options, CancellationToken cancel
     return code;
 }
 
-// The orchestrator keeps the write end of our standard input open: when it dies, however it dies, we read EOF.
-static void WatchStandardInput(TaskCompletionSource<int> exit) =>
+// The orchestrator keeps the write end of our standard input open: when it dies, however it dies, we read EOF. The
+// line "go" on it lets a node started with --await-go join.
+static void WatchStandardInput(TaskCompletionSource<int> exit, TaskCompletionSource? go) =>
     new Thread(() =>
     {
-        using var stdin = Console.OpenStandardInput();
-        var buffer = new byte[64];
-        while (stdin.Read(buffer, 0, buffer.Length) > 0) { }
+        using var stdin = new StreamReader(Console.OpenStandardInput());
+        while (stdin.ReadLine() is { } line)
+            if (line == NodeCommandLine.GoLine) go?.TrySetResult();
         exit.TrySetResult(NodeActor.ExitCodes.Failed);
     }) { IsBackground = true, Name = "stdin-watch" }.Start();

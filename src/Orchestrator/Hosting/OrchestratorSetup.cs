@@ -19,13 +19,14 @@ public static class OrchestratorSetup
         new(settings.Hostname, settings.Port, settings.PublicHostname.Length > 0 ? settings.PublicHostname : null,
             settings.Tls ? (settings.TlsCert, settings.TlsKey, settings.TlsCa) : null);
 
-    /// <summary>The orchestrator actor (with its lock actor and node launcher as children).</summary>
+    /// <summary>The orchestrator actor (with its lock actor and node launcher as children; the launcher takes over the <paramref name="early"/> nodes).</summary>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder akka, RunSettings settings, RunContext run,
-        ScenarioSteps scenario, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done, RunPhase phase) =>
+        ScenarioSteps scenario, IRunObserver observer, NodeProgram nodeProgram, TaskCompletionSource<RunOutcome> done, RunPhase phase,
+        EarlyNodes? early = null) =>
         akka.WithActors((system, registry) =>
         {
             var orchestrator = system.ActorOf(
-                OrchestratorActor.Props(settings, run, scenario, observer, NodeLauncher.Props(nodeProgram), done, phase),
+                OrchestratorActor.Props(settings, run, scenario, observer, NodeLauncher.Props(nodeProgram, early), done, phase),
                 Protocol.OrchestratorActorName);
             registry.Register<OrchestratorActor>(orchestrator);
         });

@@ -35,14 +35,17 @@ public static class RunHost
         var run = CreateRun(settings);
         var phase = new RunPhase();
         using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorSetup.Level(settings), phase);
+        var endpoint = Endpoint(settings);
+        // Until the launcher takes them over, the nodes started here are ended with the run, whatever ends it.
+        using var early = StartNodesEarly(loaded, run, endpoint, logger);
         if (PrepareScenario(loaded, run, logger) is not { } steps) return (int)ExitCode.Inconclusive;
 
         var console = presenter ?? ConsoleReporter.ForStandardOutput();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var host = RunnerHost.Build(logger, Protocol.SystemName, (akka, _) => akka
-            .WithRunnerRemoting(OrchestratorSetup.Level(settings), OrchestratorSetup.Endpoint(settings), loaded.UserAkka)
-            .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase));
-        if (!await StartAsync(host, settings, run, logger)) return (int)ExitCode.BadUsage;
+            .WithRunnerRemoting(OrchestratorSetup.Level(settings), endpoint, loaded.UserAkka)
+            .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase, early));
+        if (!await StartAsync(host, endpoint, run, logger, early)) return (int)ExitCode.BadUsage;
         // From here on SIGINT and SIGTERM stop the run in order, with its report.
         var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
         using var signals = RunnerHost.OnStopSignals(() => orchestrator.Tell(OrchestratorActor.Interrupt.Instance));
@@ -78,6 +81,31 @@ public static class RunHost
         }
     }
 
+    /// <summary>
+    /// Where the orchestrator binds: when it may bind any port (0) and starts nodes on this machine, a port chosen
+    /// now, so that those nodes can be started before it binds (<see cref="StartNodesEarly"/>).
+    /// </summary>
+    private static RemotingEndpoint Endpoint(RunSettings settings)
+    {
+        var endpoint = OrchestratorSetup.Endpoint(settings);
+        if (endpoint.Port != 0 || settings.Nodes == 0) return endpoint;
+        return endpoint with { Port = EarlyNodes.FreePort(endpoint.HostName) };
+    }
+
+    /// <summary>
+    /// The nodes this machine runs, started now, while the orchestrator's host and actor system start: each starts
+    /// its own meanwhile and joins when the launcher tells it "go" (once the orchestrator listens). Nodes on other
+    /// hosts start as before, once the orchestrator listens.
+    /// </summary>
+    private static EarlyNodes StartNodesEarly(Loaded loaded, RunContext run, RemotingEndpoint endpoint, Serilog.ILogger logger)
+    {
+        if (endpoint.Port == 0 || loaded.Settings.Nodes == 0) return EarlyNodes.None;
+        var address = new Address("akka.tcp", Protocol.SystemName, endpoint.PublicHostName ?? endpoint.HostName, endpoint.Port).ToString();
+        var launches = Books.NodeRoster.Of(loaded.Settings).Launched.Where(n => n.LaunchedOn is null)
+            .Select(n => NodeLaunches.For(loaded.Settings, run, n.Id, null, address));
+        return EarlyNodes.Start(loaded.NodeProgram, launches, logger);
+    }
+
     /// <summary>What may go wrong though the settings are valid, said on stderr before anything starts.</summary>
     private static void WarnBeforeStarting(RunSettings settings)
     {
@@ -109,7 +137,7 @@ public static class RunHost
     /// Starts the host (remoting binds, the orchestrator starts its nodes); false (the error told and logged, the
     /// log closed and the run folder removed) when it could not start.
     /// </summary>
-    private static async Task<bool> StartAsync(IHost host, RunSettings settings, RunContext run, Serilog.Core.Logger logger)
+    private static async Task<bool> StartAsync(IHost host, RemotingEndpoint endpoint, RunContext run, Serilog.Core.Logger logger, EarlyNodes early)
     {
         try
         {
@@ -118,10 +146,12 @@ public static class RunHost
         }
         catch (Exception e)
         {
-            logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", settings.Hostname, settings.Port);
+            // The nodes started early have no orchestrator to join: they end now, before the run folder goes.
+            early.Dispose();
+            logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", endpoint.HostName, endpoint.Port);
             await logger.DisposeAsync();
             TryDelete(run.RunFolder);
-            Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message}");
+            Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {endpoint.HostName}:{endpoint.Port}: {e.GetBaseException().Message}");
             return false;
         }
     }

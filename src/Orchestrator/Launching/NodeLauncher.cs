@@ -10,14 +10,23 @@ namespace ActorRunner.Orchestrator.Launching;
 /// </summary>
 public sealed class NodeLauncher : ReceiveActor, IWithTimers
 {
-    public static Props Props(NodeProgram program) => Akka.Actor.Props.Create(() => new NodeLauncher(program));
+    /// <param name="early">Local nodes started before the orchestrator listened: a launch they match takes them over.</param>
+    public static Props Props(NodeProgram program, EarlyNodes? early = null) => Akka.Actor.Props.Create(() => new NodeLauncher(program, early));
 
     /// <summary>
     /// A node to start: with the node program beside this one and <paramref name="Arguments"/>, or, when
     /// <paramref name="Command"/> is given, with that command line (program first: a node on another host); its
-    /// standard output then goes to <paramref name="OutputLog"/>.
+    /// standard output then goes to <paramref name="OutputLog"/>. <paramref name="AwaitGo"/>: the node joins once told
+    /// "go" on its standard input, which the launcher writes as soon as it has the process.
     /// </summary>
-    public sealed record NodeLaunch(string NodeId, IReadOnlyList<string> Arguments, IReadOnlyList<string>? Command = null, string? OutputLog = null);
+    public sealed record NodeLaunch(string NodeId, IReadOnlyList<string> Arguments, IReadOnlyList<string>? Command = null, string? OutputLog = null,
+        bool AwaitGo = false)
+    {
+        /// <summary>The same process: program, command and arguments alike.</summary>
+        public bool SameProcessAs(NodeLaunch other) =>
+            NodeId == other.NodeId && AwaitGo == other.AwaitGo && OutputLog == other.OutputLog && Arguments.SequenceEqual(other.Arguments) &&
+            (Command is null ? other.Command is null : other.Command is not null && Command.SequenceEqual(other.Command));
+    }
     public sealed record StartNodes(IReadOnlyList<NodeLaunch> Nodes);
     public sealed record NodeStarted(string NodeId, int Pid);
     public sealed record NodeExited(string NodeId, int Pid, int ExitCode, string? LastError);
@@ -37,6 +46,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeProgram _program;
+    private readonly EarlyNodes? _early;
     private readonly Dictionary<string, Process> _running = new();
     private readonly Dictionary<string, string> _lastError = new();
     private readonly Dictionary<string, StreamWriter> _outputLogs = new();
@@ -44,9 +54,10 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
     private readonly HashSet<string> _untold = new();
     private int _killed;
 
-    public NodeLauncher(NodeProgram program)
+    public NodeLauncher(NodeProgram program, EarlyNodes? early)
     {
         _program = program;
+        _early = early;
         Receive<StartNodes>(HandleStart);
         Receive<Started>(started =>
         {
@@ -100,16 +111,6 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
 
     private object Launch(NodeLaunch node, IActorRef self)
     {
-        ProcessStartInfo info;
-        if (node.Command is { } command)
-        {
-            info = new ProcessStartInfo(command[0]);
-            foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
-        }
-        else
-        {
-            info = _program.StartInfo(node.Arguments);
-        }
         StreamWriter? output = null;
         if (node.OutputLog is not null)
         {
@@ -117,11 +118,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             output = new StreamWriter(node.OutputLog, append: true) { AutoFlush = true };
             lock (_outputLogs) _outputLogs[node.NodeId] = output;
         }
-        info.RedirectStandardInput = true;
-        info.RedirectStandardError = true;
-        info.RedirectStandardOutput = true;
-        info.UseShellExecute = false;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var process = _early?.Take(node) ?? StartProcess(_program, node);
         process.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) self.Tell(new OutputLine(node.NodeId, e.Data)); };
         process.OutputDataReceived += (_, e) =>
         {
@@ -133,10 +130,58 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             }
         };
         process.Exited += (_, _) => self.Tell(new Exited(node.NodeId));
-        process.Start();
+        process.EnableRaisingEvents = true;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
+        if (node.AwaitGo) TellGo(process);
         return new Started(node.NodeId, process);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="node"/>'s process, its standard streams ours (events are attached by whoever takes it
+    /// over: a process that exits before then is seen as exited then).
+    /// </summary>
+    internal static Process StartProcess(NodeProgram program, NodeLaunch node)
+    {
+        ProcessStartInfo info;
+        if (node.Command is { } command)
+        {
+            info = new ProcessStartInfo(command[0]);
+            foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
+        }
+        else
+        {
+            info = program.StartInfo(node.Arguments);
+        }
+        info.RedirectStandardInput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
+        var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+        return process;
+    }
+
+    /// <summary>The orchestrator listens now: the node may join.</summary>
+    private static void TellGo(Process process)
+    {
+        try
+        {
+            process.StandardInput.WriteLine(Messages.NodeCommandLine.GoLine);
+            process.StandardInput.Flush();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Already gone: its exit is on its way.
+        }
     }
 
     private void HandleExited(Exited exited)

@@ -11,7 +11,8 @@ public static class NodeLaunches
     /// Node <paramref name="nodeId"/>, joining the orchestrator at <paramref name="address"/>: a local one
     /// (<paramref name="launchedOn"/> null) with the node program beside this one, its log in the run's logs folder; a
     /// remote one through the launch template on its host, its CLEF log on its standard output, which the launcher
-    /// writes to the same place.
+    /// writes to the same place. A local node joins on the launcher's "go" (<see cref="EarlyNodes"/>: it may be
+    /// started before the orchestrator listens).
     /// </summary>
     public static NodeLauncher.NodeLaunch For(RunSettings settings, RunContext run, string nodeId, string? launchedOn, string address)
     {
@@ -21,8 +22,8 @@ public static class NodeLaunches
         {
             var local = new NodeCommandLine(address, run.Token, run.RunId, nodeId, settings.Hostname == "localhost" ? "localhost" : "127.0.0.1",
                 null, settings.JoinTimeout, log, settings.LogLevel, WatchStdin: true,
-                settings.ScenarioAssembly.Length > 0 ? settings.ScenarioAssembly : null, tls);
-            return new NodeLauncher.NodeLaunch(nodeId, local.ToArguments());
+                settings.ScenarioAssembly.Length > 0 ? settings.ScenarioAssembly : null, tls, AwaitGo: true);
+            return new NodeLauncher.NodeLaunch(nodeId, local.ToArguments(), AwaitGo: true);
         }
         // The node binds every address of its host and is reached at the host's name; its scenario assembly, when
         // there is one, is found at the orchestrator's path (NodeAccepted) unless the host is told otherwise.

@@ -126,6 +126,7 @@ public sealed record RunReport(
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new DurationConverter(), new AutoDurationConverter() },
+        TypeInfoResolver = GeneratedJson.Resolver,
     };
 
     public static RunReport From(RunContext run, RunSettings settings, RunOutcome outcome, ExitCode exitCode, double totalMs)

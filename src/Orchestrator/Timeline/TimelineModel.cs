@@ -36,6 +36,7 @@ public sealed record TimelineEvent(
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = Reporting.GeneratedJson.Resolver,
     };
 }
 

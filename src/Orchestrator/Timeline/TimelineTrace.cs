@@ -35,7 +35,7 @@ public static class TimelineTrace
         [property: JsonPropertyName("traceEvents")] IReadOnlyList<TraceEvent> TraceEvents,
         [property: JsonPropertyName("displayTimeUnit")] string DisplayTimeUnit = "ms");
 
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    internal static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, TypeInfoResolver = Reporting.GeneratedJson.Resolver };
 
     private static readonly (string Name, string From, string To)[] Phases =
     [

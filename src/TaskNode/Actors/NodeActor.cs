@@ -16,8 +16,10 @@ namespace ActorRunner.TaskNode.Actors;
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
-    public static Props Props(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit) =>
-        Akka.Actor.Props.Create(() => new NodeActor(options, runId, loggers, exit));
+    /// <param name="go">When given (a node started before its orchestrator listens), the node registers only once it
+    /// completes; the join timeout counts from the start all the same.</param>
+    public static Props Props(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit, Task? go = null) =>
+        Akka.Actor.Props.Create(() => new NodeActor(options, runId, loggers, exit, go));
 
     /// <summary>Exit codes of a task node.</summary>
     public static class ExitCodes
@@ -31,6 +33,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private sealed record SetupFailed(string Reason);
     private sealed class RegisterTick { public static readonly RegisterTick Instance = new(); }
     private sealed class JoinTimedOut { public static readonly JoinTimedOut Instance = new(); }
+    private sealed class Go { public static readonly Go Instance = new(); }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeCommandLine _options;
@@ -39,14 +42,16 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private readonly TaskCompletionSource<int> _exit;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ActorSelection _orchestratorSelection;
-    private readonly long _startedUs = WireClock.NowUs();
+    private readonly Task? _go;
+    private long _startedUs = WireClock.NowUs();
     private IActorRef _orchestrator = ActorRefs.Nobody;
     private IReadOnlyList<TaskWorker> _workers = [];
     // The loop under way and the next one, parked ahead while this one finishes: a Release or an AbortLoop names its loop.
     private readonly Dictionary<int, LoopRound> _rounds = new();
 
-    public NodeActor(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit)
+    public NodeActor(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit, Task? go)
     {
+        _go = go;
         _options = options;
         _runId = runId;
         _loggers = loggers;
@@ -59,14 +64,22 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, NodeTimings.RegisterEvery);
+        if (_go is null) StartRegistering();
+        else _go.PipeTo(Self, Self, success: () => Go.Instance);
         Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _options.JoinTimeout);
     }
+
+    private void StartRegistering() => Timers.StartPeriodicTimer("register", RegisterTick.Instance, TimeSpan.Zero, NodeTimings.RegisterEvery);
 
     private void Joining()
     {
         Receive<RegisterTick>(_ => _orchestratorSelection.Tell(new RegisterNode(_options.RunId, _options.Token, _options.NodeId,
             Environment.ProcessId, _options.PublicHostname ?? _options.Hostname, Protocol.Version)));
+        Receive<Go>(_ =>
+        {
+            _startedUs = WireClock.NowUs();
+            StartRegistering();
+        });
         Receive<NodeAccepted>(HandleAccepted);
         Receive<NodeRejected>(rejected =>
         {
@@ -75,6 +88,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         });
         Receive<JoinTimedOut>(_ =>
         {
+            if (_go is { IsCompleted: false })
+            {
+                _log.Error("Node {Node} was not told to join by the orchestrator that started it ({Address}) within {TimeoutS} s",
+                    _options.NodeId, _options.Orchestrator, _options.JoinTimeout.TotalSeconds);
+                Exit(ExitCodes.Failed);
+                return;
+            }
             // Akka.Remote drops messages addressed to another spelling of the same host without a word.
             var hint = Address.Parse(_options.Orchestrator).Host == "localhost"
                 ? "; it printed its address at start: use exactly that (an orchestrator bound to 127.0.0.1 does not answer to localhost)"

@@ -29,12 +29,13 @@ public static class NodeCommand
     private static readonly Option<string> TlsKey = new(Line.TlsKey) { Description = "TLS: the certificate's private key (PEM)" };
     private static readonly Option<string> TlsCa = new(Line.TlsCa) { Description = "TLS: the CA the orchestrator's certificate must chain to (PEM)" };
     private static readonly Option<bool> WatchStdin = new(Line.WatchStdin) { Description = "Exit when standard input closes (set by the orchestrator for the nodes it starts)", Hidden = true };
+    private static readonly Option<bool> AwaitGo = new(Line.AwaitGo) { Description = "Start at once, join only when the line 'go' arrives on standard input (with --watch-stdin; set by the orchestrator for the nodes it starts on its machine)", Hidden = true };
 
     public static RootCommand Create(Func<NodeCommandLine, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("ActorRunner task node: joins an orchestrator and runs its tasks")
         {
-            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, Db, LockFile, ScenarioAssembly, TlsCert, TlsKey, TlsCa,
+            Orchestrator, Token, NodeId, RunId, Hostname, PublicHostname, JoinTimeout, LogFile, LogLevel, WatchStdin, AwaitGo, Db, LockFile, ScenarioAssembly, TlsCert, TlsKey, TlsCa,
         };
         root.SetAction((parse, cancel) => run(Bind(parse), cancel));
         return root;
@@ -71,13 +72,17 @@ public static class NodeCommand
         if (join > Durations.LongestWait)
             throw new NodeUsageError($"--join-timeout: '{joinText}' is too long: at most {Durations.LongestWait.TotalDays:0} days");
         var hostname = parse.GetValue(Hostname)!;
+        var watchStdin = parse.GetValue(WatchStdin);
+        if (parse.GetValue(AwaitGo) && !watchStdin)
+            throw new NodeUsageError("--await-go goes with --watch-stdin: the line 'go' comes on standard input");
         return new NodeCommandLine(address.ToString(), parse.GetValue(Token) ?? "",
             parse.GetValue(RunId) ?? "", parse.GetValue(NodeId) ?? $"{System.Net.Dns.GetHostName()}-{Environment.ProcessId}",
-            hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile), parse.GetValue(LogLevel)!, parse.GetValue(WatchStdin),
+            hostname, parse.GetValue(PublicHostname), join, parse.GetValue(LogFile), parse.GetValue(LogLevel)!, watchStdin,
             parse.GetValue(ScenarioAssembly) is { } assembly ? Path.GetFullPath(assembly) : null,
             BindTls(parse),
             parse.GetValue(Db) is { } db ? Path.GetFullPath(db) : null,
-            parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null);
+            parse.GetValue(LockFile) is { } lockFile ? Path.GetFullPath(lockFile) : null,
+            parse.GetValue(AwaitGo));
     }
 }
 

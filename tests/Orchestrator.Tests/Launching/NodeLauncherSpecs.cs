@@ -46,4 +46,30 @@ public sealed class NodeLauncherSpecs : TestKit
         ExpectMsg<NodeLauncher.NodeExited>(Wait);
         Assert.Equal(1, ExpectMsg<NodeLauncher.AllNodesExited>(Wait).Killed);
     }
+
+    [Fact]
+    public void A_node_started_early_is_taken_over_not_started_again_and_told_go_on_its_input()
+    {
+        var heard = Path.Combine(Path.GetTempPath(), $"launcher-go-{Guid.NewGuid():N}");
+        // Writes the first line of its input to the file named by its argument, then reads until its input closes.
+        var program = new NodeProgram("/bin/sh", ["-c", "read line; echo \"$line\" > \"$0\"; cat > /dev/null"]);
+        var launch = new NodeLauncher.NodeLaunch("node-1", [heard], AwaitGo: true);
+        using var early = EarlyNodes.Start(program, [launch], Serilog.Core.Logger.None);
+        var earlyPid = Assert.Single(early.Pids);
+        try
+        {
+            var launcher = ChildActorOf(NodeLauncher.Props(program, early));
+            launcher.Tell(new NodeLauncher.StartNodes([launch]));
+
+            Assert.Equal(earlyPid, ExpectMsg<NodeLauncher.NodeStarted>(Wait).Pid);
+            Assert.Empty(early.Pids);
+            AwaitCondition(() => File.Exists(heard) && File.ReadAllText(heard) == "go\n", Wait);
+            launcher.Tell(new NodeLauncher.StopNodes(Wait, ["node-1"]));
+            Assert.Equal(("node-1", 0), (ExpectMsg<NodeLauncher.NodeExited>(Wait) is var exited ? (exited.NodeId, exited.ExitCode) : default));
+        }
+        finally
+        {
+            File.Delete(heard);
+        }
+    }
 }

@@ -40,6 +40,10 @@ public sealed class NodeLaunchesSpecs
         Assert.Equal("127.0.0.1", ValueOf(launch.Arguments, NodeCommandLine.Names.Hostname));
         Assert.Equal("/runs/r/logs/node-2.clef", ValueOf(launch.Arguments, NodeCommandLine.Names.LogFile));
         Assert.DoesNotContain(NodeCommandLine.Names.PublicHostname, launch.Arguments);
+        // It may be started before the orchestrator listens: it joins when the launcher tells it to.
+        Assert.True(launch.AwaitGo);
+        Assert.Contains(NodeCommandLine.Names.AwaitGo, launch.Arguments);
+        Assert.Contains(NodeCommandLine.Names.WatchStdin, launch.Arguments);
     }
 
     [Fact]
@@ -51,6 +55,8 @@ public sealed class NodeLaunchesSpecs
         Assert.Equal("far-host", ValueOf(launch.Arguments, NodeCommandLine.Names.PublicHostname));
         Assert.Equal(NodeCommandLine.StandardOutput, ValueOf(launch.Arguments, NodeCommandLine.Names.LogFile));
         Assert.Equal("/runs/r/logs/node-3.clef", launch.OutputLog);
+        Assert.False(launch.AwaitGo);
+        Assert.DoesNotContain(NodeCommandLine.Names.AwaitGo, launch.Arguments);
         Assert.Equal(["ssh", "me@far-host", "dotnet", "/opt/node/ActorRunner.TaskNode.dll", .. launch.Arguments], launch.Command);
     }
 }

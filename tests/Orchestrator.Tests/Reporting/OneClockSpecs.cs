@@ -29,7 +29,7 @@ public sealed class OneClockSpecs
                 N(T - 6000), N(T - 3000), N(releasedUs)), TaskFailure.None, null);
     }
 
-    private static RunOutcome Outcome()
+    internal static RunOutcome Outcome()
     {
         var reports = new List<TaskReport>
         {
@@ -51,7 +51,7 @@ public sealed class OneClockSpecs
             [new ClockStep("node-b", 1, -2.5, 1.0)]);
     }
 
-    private static (RunSettings Settings, RunContext Run) Settings() =>
+    internal static (RunSettings Settings, RunContext Run) Settings() =>
         (SettingsLoader.Load([]).Settings with { Tasks = 2, Nodes = 0, RemoteNodes = 2, Loops = 1 },
             new RunContext("run-1", "", "/nonexistent", "/nonexistent/db", "/nonexistent/lock", "/nonexistent/report.json", "/nonexistent/logs", RunStart));
 

@@ -29,7 +29,7 @@ public sealed class NodeCommandSpecs : IDisposable
         foreach (var file in new[] { tls.Cert, tls.Key, tls.Ca }) File.WriteAllText(file, "");
         var line = new NodeCommandLine("akka.tcp://actor-runner@10.1.2.3:4053", "secret", "run-7", "node-3", "0.0.0.0", "h2.example",
             TimeSpan.FromSeconds(40), NodeCommandLine.StandardOutput, "debug", WatchStdin: true, Path.Combine(_folder, "My.dll"), tls,
-            Path.Combine(_folder, "counter.db"), Path.Combine(_folder, "counter.lock"));
+            Path.Combine(_folder, "counter.db"), Path.Combine(_folder, "counter.lock"), AwaitGo: true);
 
         // Every field is set, so a field the line does not write or the parser does not read shows up here.
         foreach (var property in typeof(NodeCommandLine).GetProperties())
@@ -77,7 +77,20 @@ public sealed class NodeCommandSpecs : IDisposable
         Assert.Null(options.Db);
         Assert.Null(options.LockFile);
         Assert.False(options.WatchStdin);
+        Assert.False(options.AwaitGo);
         Assert.Equal(TimeSpan.FromMilliseconds(1500), options.JoinTimeout);
         Assert.Equal(Path.Combine(_folder, "node-1.clef"), options.LogFile);
+    }
+
+    [Fact]
+    public async Task Awaiting_go_without_watching_standard_input_is_refused_naming_both_options()
+    {
+        var parse = NodeCommand.Create((_, _) => Task.FromResult(0))
+            .Parse(["--orchestrator", "akka.tcp://actor-runner@127.0.0.1:4053", NodeCommandLine.Names.AwaitGo]);
+
+        var refused = await Assert.ThrowsAsync<NodeUsageError>(() => parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+        Assert.Contains(NodeCommandLine.Names.AwaitGo, refused.Message);
+        Assert.Contains(NodeCommandLine.Names.WatchStdin, refused.Message);
     }
 }
