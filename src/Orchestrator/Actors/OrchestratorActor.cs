@@ -339,8 +339,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var (scenario, plan, continueOnFailure, firstLoopStartUs) = (_scenario, _plan, _settings.ContinueOnFailure, _course.FirstLoopStartUs);
         Task.Run(() =>
             {
-                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, () => RunCourse.Elapsed(firstLoopStartUs, WireClock.NowUs()),
-                    mayGoOn, continueOnFailure);
+                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, firstLoopStartUs, WireClock.NowUs, mayGoOn, continueOnFailure);
                 return new LoopJudged(loop, verification, stopped, next);
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
