@@ -71,7 +71,7 @@ def main():
     ap.add_argument("--tasks", type=int, default=2)
     ap.add_argument("--loops", type=int, default=100)
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--skip", type=int, default=4, help="loops left out at the start (warm-up; default 4)")
+    ap.add_argument("--skip", type=int, default=10, help="loops left out at the start (warm-up, the lead still learning; default 10)")
     ap.add_argument("--app", type=Path, default=APPHOST, help="the orchestrator to run (default: the Release build)")
     ap.add_argument("--timeline", nargs="*", default=[], help="read these timeline.jsonl files instead of running")
     ap.add_argument("extra", nargs="*", help="more options for the runs (after --)")
