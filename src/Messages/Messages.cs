@@ -78,10 +78,12 @@ public sealed record PrepareLoop(int Loop, ReleaseWait Wait = ReleaseWait.Wake, 
 
 /// <summary>
 /// Every task of the node is parked at the barrier. <paramref name="PrepareReceivedUs"/> (when PrepareLoop arrived)
-/// and <paramref name="ReadyAtUs"/> (when this was sent) are on the node's clock: with PrepareLoop's send and this
-/// message's arrival on the orchestrator's, they measure the node's clock offset (<see cref="WireClock.Exchange"/>).
+/// and <paramref name="ReadyAtUs"/> (when this was sent) are on the node's real-time clock,
+/// <paramref name="ElapsedUs"/> the time between them on its monotonic clock (which no step of the real-time one
+/// moves): with PrepareLoop's send and this message's arrival on the orchestrator's clock, they measure the node's
+/// clock offset (<see cref="WireClock.Exchange"/>).
 /// </summary>
-public sealed record TasksReady(int Loop, string NodeId, long PrepareReceivedUs, long ReadyAtUs) : IRunnerMessage;
+public sealed record TasksReady(int Loop, string NodeId, long PrepareReceivedUs, long ReadyAtUs, long ElapsedUs) : IRunnerMessage;
 
 /// <summary>
 /// Let every parked task go at the agreed instant (microseconds since the Unix epoch): <paramref name="ReleaseAtUs"/>

@@ -7,7 +7,7 @@ public interface IRunnerMessage;
 public static class Protocol
 {
     /// <summary>Bumped whenever a message changes shape; nodes of another version are refused.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>
     /// How long before the agreed instant a node stops sleeping and spins on the clock (µs). The release lead must

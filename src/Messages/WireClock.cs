@@ -15,18 +15,20 @@ public static class WireClock
 
     /// <summary>
     /// The offset (orchestrator minus node) and its uncertainty from one exchange: the orchestrator sent a message at
-    /// <paramref name="orchestratorSentUs"/>, the node had it at <paramref name="nodeReceivedUs"/> and answered at
-    /// <paramref name="nodeSentUs"/>, and the answer arrived at <paramref name="orchestratorReceivedUs"/>. The
-    /// uncertainty is half the time on the wire (the round trip less the node's own time in between).
-    /// Null when the four instants cannot belong to one exchange on two steady clocks: the node's time in between is
-    /// negative or longer than the whole round trip (a clock stepped while the exchange was under way, e.g. NTP;
-    /// half the step would pass for offset with no uncertainty to cover it).
+    /// <paramref name="orchestratorSentUs"/>, the node had it and answered <paramref name="nodeElapsedUs"/> later by
+    /// its monotonic clock, its real-time clock reading <paramref name="nodeSentUs"/> as it answered, and the answer
+    /// arrived at <paramref name="orchestratorReceivedUs"/>. The offset is the one at the answer: the node's time in
+    /// between is taken from a clock no step moves, so a step of the node's real-time clock while the exchange was
+    /// under way (NTP, an operator) is measured whole, not halved. The uncertainty is half the time on the wire (the
+    /// round trip less the node's own time in between). Null when the round trip cannot hold the node's time (the
+    /// orchestrator's own clock moved meanwhile).
     /// </summary>
-    public static (long OffsetUs, long UncertaintyUs)? Exchange(long orchestratorSentUs, long nodeReceivedUs, long nodeSentUs, long orchestratorReceivedUs)
+    public static (long OffsetUs, long UncertaintyUs)? Exchange(long orchestratorSentUs, long nodeSentUs, long orchestratorReceivedUs, long nodeElapsedUs)
     {
-        var (roundTrip, atTheNode) = (orchestratorReceivedUs - orchestratorSentUs, nodeSentUs - nodeReceivedUs);
-        if (atTheNode < 0 || atTheNode > roundTrip) return null;
-        var offset = (orchestratorSentUs - nodeReceivedUs + (orchestratorReceivedUs - nodeSentUs)) / 2;
-        return (offset, (roundTrip - atTheNode + 1) / 2);
+        var onTheWire = orchestratorReceivedUs - orchestratorSentUs - nodeElapsedUs;
+        if (nodeElapsedUs < 0 || onTheWire < 0) return null;
+        // The answer left the node half the time on the wire before it arrived, give or take that half.
+        var offset = orchestratorReceivedUs - nodeSentUs - onTheWire / 2;
+        return (offset, (onTheWire + 1) / 2);
     }
 }

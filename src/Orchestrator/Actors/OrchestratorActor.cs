@@ -188,18 +188,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => TellNodes(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
 
     /// <summary>
-    /// A node whose tasks have all reported this loop is told at once to park them for the next one, while the other
-    /// nodes' tasks finish and the loop is read and judged: the next loop's barrier fills meanwhile. Parking acts on
-    /// nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. The node
-    /// answers as soon as its tasks are parked, so the PrepareLoop and its TasksReady stay one short exchange, a
-    /// clock measurement no step of the node's clock can fall into unseen (a longer one, spanning a loop, could
-    /// halve a step). Only while nothing has gone wrong in the loop and its count allows another; should the verdict
-    /// end the run, the parked tasks are let go by the shutdown. <paramref name="nodes"/>: the nodes to park now.
+    /// Right behind a loop's Release every node is told to park its tasks for the next loop: each task parks as soon as
+    /// it has finished this one, and the node says so (TasksReady) right behind its last report, so the next loop's
+    /// barrier is full when its last report arrives, with no round trip after it. Parking acts on nothing, and the next
+    /// Release still waits for the verdict, the reset and every node's TasksReady. The PrepareLoop and its TasksReady
+    /// are the next loop's clock measurement; it spans this loop's lead and critical sections, which does not widen
+    /// its uncertainty (half the two deliveries), and the node times its part on its monotonic clock, so a step of its
+    /// real-time clock inside it is measured whole, in time for the next Release (<see cref="WireClock.Exchange"/>).
+    /// Only while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
+    /// parked tasks are let go by the shutdown.
     /// </summary>
-    private void ParkAhead(int loop, IEnumerable<RosterNode> nodes)
+    private void ParkAhead(int loop)
     {
         if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
-        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, nodes, WireClock.NowUs()));
+        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, _roster.Live, WireClock.NowUs()));
     }
 
     private void Barrier()
@@ -228,12 +230,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (_roster.Find(ready.NodeId) is { } node)
         {
             // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-            if (WireClock.Exchange(node.PrepareSentUs, ready.PrepareReceivedUs, ready.ReadyAtUs, receivedUs) is var (offsetUs, uncertaintyUs))
+            if (WireClock.Exchange(node.PrepareSentUs, ready.ReadyAtUs, receivedUs, ready.ElapsedUs) is var (offsetUs, uncertaintyUs))
                 MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
             else
-                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (a clock moved while it was under way: "
+                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (the orchestrator's clock moved while it was under way: "
                     + "{NodeUs} us at the node within a round trip of {RoundTripUs} us); the last offset measured stands until the next loop's",
-                    Loop, node.Id, ready.ReadyAtUs - ready.PrepareReceivedUs, receivedUs - node.PrepareSentUs);
+                    Loop, node.Id, ready.ElapsedUs, receivedUs - node.PrepareSentUs);
         }
         _ledger.NodeReady(ready.NodeId);
         _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);
@@ -270,6 +272,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _ledger.Released(releaseSentUs, releaseAtUs);
         // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
         TellLiveNodes(node => new Release(Loop, releaseAtUs, node.ClockThisLoop.ToNodeUs(releaseAtUs)), Loop);
+        ParkAhead(Loop);
         if (LoopDetail.Planned(Loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
         var limit = releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
@@ -308,8 +311,6 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
-        if (_roster.Find(report.NodeId) is { } reporting && _ledger.ReportsFrom(reporting.Id) == reporting.TaskIds.Count)
-            ParkAhead(Loop, [reporting]);
         if (report.Outcome == TaskOutcome.Committed)
             _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
                 new object[] { Loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
@@ -333,14 +334,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         if (!_ledger.WasReleased) _ledger.AddToAbort("no task was released, the outcome was not read");
         var close = _ledger.Close();
         var suspects = _ledger.SuspectsNote(_roster.All);
-        if (stillRunning && close.Read) ParkAhead(loop, _roster.Live);
         // Whether the run goes on is decided with the verdict (LoopJudging), and the actor follows that decision.
         var mayGoOn = stillRunning && close.Read && close.Abort is null && !_roster.AnyLost;
         var (scenario, plan, continueOnFailure, firstLoopStartUs) = (_scenario, _plan, _settings.ContinueOnFailure, _course.FirstLoopStartUs);
         Task.Run(() =>
             {
-                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, () => RunCourse.Elapsed(firstLoopStartUs, WireClock.NowUs()),
-                    mayGoOn, continueOnFailure);
+                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, firstLoopStartUs, WireClock.NowUs, mayGoOn, continueOnFailure);
                 return new LoopJudged(loop, verification, stopped, next);
             })
             .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));

@@ -26,7 +26,6 @@ public sealed class LoopLedger(int expectedTasks)
     private readonly HashSet<string> _readyNodes = new();
     private readonly Dictionary<string, TaskReport> _reports = new();
     private readonly Dictionary<string, TaskError> _missing = new();
-    private readonly Dictionary<string, int> _reportsByNode = new();
 
     /// <summary>The loop under way (0 before the first).</summary>
     public int Loop { get; private set; }
@@ -66,7 +65,6 @@ public sealed class LoopLedger(int expectedTasks)
         Prepared = false;
         _reports.Clear();
         _missing.Clear();
-        _reportsByNode.Clear();
         Abort = null;
         (ReleaseAtUs, ReleaseSentUs) = (0, 0);
     }
@@ -87,12 +85,8 @@ public sealed class LoopLedger(int expectedTasks)
     {
         if (report.Loop != Loop) return Filing.OtherLoop;
         if (_missing.ContainsKey(report.TaskId) || !_reports.TryAdd(report.TaskId, report)) return Filing.Duplicate;
-        _reportsByNode[report.NodeId] = ReportsFrom(report.NodeId) + 1;
         return Filing.Filed;
     }
-
-    /// <summary>How many reports of this loop were filed from <paramref name="nodeId"/>.</summary>
-    public int ReportsFrom(string nodeId) => _reportsByNode.GetValueOrDefault(nodeId);
 
     /// <summary>Which of <paramref name="taskIds"/> are not yet accounted for.</summary>
     public IReadOnlyList<string> Unaccounted(IEnumerable<string> taskIds) =>

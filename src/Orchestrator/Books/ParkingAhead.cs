@@ -9,9 +9,9 @@ namespace ActorRunner.Orchestrator.Books;
 public sealed record LoopStart(long StartUs, IReadOnlySet<string> ParkedNodes, IReadOnlyList<(TasksReady Ready, long ReceivedUs)> ReadyAhead);
 
 /// <summary>
-/// The next loop while this one finishes: a node whose tasks have all reported is told at once to park them for the
-/// next loop, and its TasksReady for that loop may come before the loop starts. Which loop is being parked, when its
-/// first PrepareLoop went out, which nodes were told, and the TasksReady kept until the loop starts.
+/// The next loop while this one runs: right behind a loop's Release the nodes are told to park their tasks for the
+/// next one, and their TasksReady for it come before it starts. Which loop is being parked, when its first
+/// PrepareLoop went out, which nodes were told, and the TasksReady kept until the loop starts.
 /// </summary>
 public sealed class ParkingAhead
 {

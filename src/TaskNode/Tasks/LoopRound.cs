@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorRunner.Messages;
 
 namespace ActorRunner.TaskNode.Tasks;
@@ -13,6 +14,9 @@ public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string node
     /// <summary>When the node began the loop: PrepareLoop arrived (µs, node clock).</summary>
     public long PrepareReceivedUs { get; } = WireClock.NowUs();
 
+    // The same instant on the monotonic clock: the time to TasksReady is measured on a clock no step moves.
+    private readonly long _prepareReceived = Stopwatch.GetTimestamp();
+
     /// <summary>When the node got Release (µs, node clock), 0 before.</summary>
     public long ReleaseReceivedUs { get; set; }
 
@@ -20,7 +24,8 @@ public sealed class LoopRound(int loop, ReleaseWait wait, int tasks, string node
     public void Parked()
     {
         if (Interlocked.Decrement(ref _toPark) == 0)
-            allParked(new TasksReady(Loop, nodeId, PrepareReceivedUs, WireClock.NowUs()));
+            allParked(new TasksReady(Loop, nodeId, PrepareReceivedUs, WireClock.NowUs(),
+                (long)Stopwatch.GetElapsedTime(_prepareReceived).TotalMicroseconds));
     }
 
     /// <summary>Sends a task's report, stamped with the node's instants of the loop.</summary>

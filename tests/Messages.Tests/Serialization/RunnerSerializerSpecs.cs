@@ -25,7 +25,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
         [typeof(NodeReady)] = new NodeReady("node-2", 17, -42, 150),
         [typeof(NodeFailed)] = new NodeFailed("node-2", "file locking does not exclude"),
         [typeof(PrepareLoop)] = new PrepareLoop(7, ReleaseWait.Spin, 1_700_000_000_000_001),
-        [typeof(TasksReady)] = new TasksReady(7, "node-2", 1_700_000_000_000_002, 1_700_000_000_000_003),
+        [typeof(TasksReady)] = new TasksReady(7, "node-2", 1_700_000_000_000_002, 1_700_000_000_000_003, 1),
         [typeof(Release)] = new Release(7, 1_700_000_000_000_004, 1_699_999_999_999_004),
         [typeof(TaskReport)] = new TaskReport(7, "task-042", "node-2", TaskOutcome.Indeterminate, 41, 42,
             new TaskPhases(11, 12, 13, 14, 15, 16, 17, 18, 19, 20), TaskFailure.ActionFailed, "disk I/O error"),

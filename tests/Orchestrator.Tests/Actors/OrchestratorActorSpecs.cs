@@ -256,20 +256,22 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
-    public async Task The_next_loops_tasks_park_while_a_loop_is_judged_and_its_release_waits_for_the_verdict_and_the_reset()
+    public async Task The_next_loops_tasks_park_right_behind_the_release_and_its_release_waits_for_the_verdict_and_the_reset()
     {
         var orchestrator = StartOrchestrator(_settings with { Loops = 2 });
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
-        _state.Counter = 4;
-        _state.Reading.Reset();
-        ReportAll(orchestrator, 0, 1, 2, 3);
-
-        // Loop 1's outcome is being read (held here): the nodes are told to park for loop 2 meanwhile, and say so.
+        // Right behind loop 1's Release, before any report: every node is told to park its tasks for loop 2.
         var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
         Assert.Equal((2, 2), (prepare1.Loop, prepare2.Loop));
+        _state.Counter = 4;
+        _state.Reading.Reset();
+        // Each node's tasks report, then say they are parked for loop 2 (as a node does, right behind its reports).
+        ReportAll(orchestrator, 0, 1, 2, 3);
         _node1.Send(orchestrator, Ready(prepare1, "node-1"));
         _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+
+        // Loop 1's outcome is being read (held here): every node is ready for loop 2, but nothing is released.
         _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal([1], _state.PreparedLoops);
         Assert.Equal(0, _observer.Count("LoopDone"));
@@ -291,38 +293,34 @@ public sealed class OrchestratorActorSpecs : TestKit
     }
 
     [Fact]
-    public async Task A_node_whose_tasks_have_all_reported_parks_for_the_next_loop_while_the_others_finish()
+    public async Task A_node_ready_for_the_next_loop_before_the_others_have_reported_is_released_with_them_once_judged()
     {
         var orchestrator = StartOrchestrator(_settings with { Loops = 3 });
         JoinBoth(orchestrator);
         ParkAndRelease(orchestrator);
+        var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
         _state.Counter = 4;
 
-        // One of node-1's two tasks has reported: nothing is parked ahead yet.
+        // node-1's tasks have reported and parked for loop 2 while node-2's still race: nothing more goes out.
         ReportCommitted(orchestrator, _node1, "node-1", "task-1", 0);
-        _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        // Both have: node-1 parks for loop 2 while node-2's tasks still race, and says so early.
         ReportCommitted(orchestrator, _node1, "node-1", "task-2", 1);
-        var prepare1 = _node1.ExpectMsg<PrepareLoop>(Wait);
-        Assert.Equal(2, prepare1.Loop);
         _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         _node2.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Assert.Equal(0, _observer.Count("LoopDone"));
 
-        // node-2's tasks report: it parks in turn; loop 1 is judged, loop 2 reset and released (one PrepareLoop each).
+        // node-2's tasks report and park in turn: loop 1 is judged, loop 2 reset and released.
         ReportCommitted(orchestrator, _node2, "node-2", "task-3", 2);
         ReportCommitted(orchestrator, _node2, "node-2", "task-4", 3);
-        var prepare2 = _node2.ExpectMsg<PrepareLoop>(Wait);
-        Assert.Equal(2, prepare2.Loop);
         _node2.Send(orchestrator, Ready(prepare2, "node-2"));
         Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal([1, 2], _state.PreparedLoops);
 
         // Loop 2, released on readiness kept from before it started, parks loop 3 the same way.
-        ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
         var (prepare31, prepare32) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
         Assert.Equal((3, 3), (prepare31.Loop, prepare32.Loop));
+        ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
         _node1.Send(orchestrator, Ready(prepare31, "node-1"));
         _node2.Send(orchestrator, Ready(prepare32, "node-2"));
         Assert.Equal(3, _node1.ExpectMsg<Release>(Wait).Loop);
@@ -578,7 +576,7 @@ public sealed class OrchestratorActorSpecs : TestKit
     private static TasksReady Ready(PrepareLoop prepare, string nodeId, long offsetUs = 0)
     {
         var nodeNow = WireClock.NowUs() - offsetUs;
-        return new TasksReady(prepare.Loop, nodeId, nodeNow, nodeNow);
+        return new TasksReady(prepare.Loop, nodeId, nodeNow, nodeNow, 0);
     }
 
     /// <summary>Starts no process: records what it was asked to start and reports every node gone when told to stop.</summary>

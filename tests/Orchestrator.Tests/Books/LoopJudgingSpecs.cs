@@ -23,7 +23,8 @@ public sealed class LoopJudgingSpecs
 
     private (LoopVerification Verification, StoppedBy? Stopped, NextReset Next) Judge(LoopClose close, int loops = 10, bool mayGoOn = true,
         bool continueOnFailure = false, TimeSpan? duration = null, TimeSpan? elapsed = null) =>
-        LoopJudging.Judge(Steps(), close, new LoopPlan(loops, duration ?? TimeSpan.Zero), () => elapsed ?? TimeSpan.Zero, mayGoOn, continueOnFailure);
+        LoopJudging.Judge(Steps(), close, new LoopPlan(loops, duration ?? TimeSpan.Zero), firstLoopStartUs: 1_000_000,
+            () => 1_000_000 + (long)(elapsed ?? TimeSpan.Zero).TotalMicroseconds, mayGoOn, continueOnFailure);
 
     [Fact]
     public void A_verified_loop_the_plan_allows_another_after_is_followed_at_once_by_the_next_loop_s_reset()

@@ -95,23 +95,6 @@ public sealed class LoopLedgerSpecs
         Assert.Equal(Filing.Filed, ledger.File(Report(2, "task-1")));
     }
 
-    [Fact]
-    public void Reports_are_counted_by_node_only_when_filed_and_afresh_each_loop()
-    {
-        var ledger = new LoopLedger(expectedTasks: 3);
-        ledger.Begin(1, 0);
-        ledger.File(Report(1, "task-1", "node-1"));
-        ledger.File(Report(1, "task-1", "node-1"));
-        ledger.File(Report(0, "task-2", "node-1"));
-        ledger.File(Report(1, "task-3", "node-2"));
-        ledger.GiveUp("node-1", ["task-2"], "lost with its node", indeterminate: true);
-        ledger.File(Report(1, "task-2", "node-1"));
-
-        Assert.Equal((1, 1, 0), (ledger.ReportsFrom("node-1"), ledger.ReportsFrom("node-2"), ledger.ReportsFrom("node-3")));
-
-        ledger.Begin(2, 0);
-        Assert.Equal(0, ledger.ReportsFrom("node-1"));
-    }
     private static TaskReport Held(string task, string node, long acquiredUs, long releasedUs, TaskFailure failure = TaskFailure.None) =>
         new(1, task, node, failure == TaskFailure.None ? TaskOutcome.Committed : TaskOutcome.Failed, 0, 1,
             new TaskPhases(1, 2, 3, acquiredUs, 5, 6, releasedUs), failure, failure == TaskFailure.None ? null : "the lock was not acquired in time");

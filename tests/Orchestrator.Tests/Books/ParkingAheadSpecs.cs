@@ -9,7 +9,7 @@ public sealed class ParkingAheadSpecs
     private static readonly RosterNode Node2 = new("node-2", local: true, ["task-3"], 2);
     private static readonly RosterNode Node3 = new("node-3", local: true, ["task-4"], 3);
 
-    private static TasksReady Ready(int loop, string node, long receivedUs = 0) => new(loop, node, receivedUs, receivedUs + 10);
+    private static TasksReady Ready(int loop, string node, long receivedUs = 0) => new(loop, node, receivedUs, receivedUs + 10, 10);
 
     [Fact]
     public void Each_node_is_told_once_to_park_ahead_and_the_first_prepare_marks_when_the_parking_began()

@@ -202,6 +202,7 @@ public sealed class NodeActorSpecs : TestKit
         Assert.Equal((1, NodeId), (ready.Loop, ready.NodeId));
         Assert.InRange(ready.PrepareReceivedUs, before, after);
         Assert.InRange(ready.ReadyAtUs, ready.PrepareReceivedUs, after);
+        Assert.InRange(ready.ElapsedUs, 0, after - before + 1_000);
         Assert.Equal(TaskIds, reports.Select(r => r.TaskId));
         Assert.All(reports, r =>
         {

@@ -26,6 +26,8 @@ public sealed class LoopRoundSpecs
         Assert.Equal((4, "node-2", round.PrepareReceivedUs), (told.Loop, told.NodeId, told.PrepareReceivedUs));
         Assert.InRange(round.PrepareReceivedUs, before, told.ReadyAtUs);
         Assert.InRange(told.ReadyAtUs, round.PrepareReceivedUs, WireClock.NowUs());
+        // The time between, on the monotonic clock: no more than the real-time clock saw pass (1 ms for the two clocks' readings).
+        Assert.InRange(told.ElapsedUs, 0, WireClock.NowUs() - round.PrepareReceivedUs + 1_000);
     }
 
     [Fact]
