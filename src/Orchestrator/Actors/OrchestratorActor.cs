@@ -195,12 +195,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// are the next loop's clock measurement; it spans this loop's lead and critical sections, which does not widen
     /// its uncertainty (half the two deliveries), and the node times its part on its monotonic clock, so a step of its
     /// real-time clock inside it is measured whole, in time for the next Release (<see cref="WireClock.Exchange"/>).
-    /// Only while nothing has gone wrong in the loop and its count allows another; should the verdict end the run, the
-    /// parked tasks are let go by the shutdown.
+    /// Only when the loop count allows another (a loop released has lost no node and given up no task: those end it at
+    /// its barrier); should the verdict end the run, the parked tasks are let go by the shutdown.
     /// </summary>
     private void ParkAhead(int loop)
     {
-        if (_ledger.Abort is not null || _ledger.Missing.Count > 0 || loop >= _plan.LastLoop || _roster.AnyLost) return;
+        if (loop >= _plan.LastLoop) return;
         SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, _roster.Live, WireClock.NowUs()));
     }
 
