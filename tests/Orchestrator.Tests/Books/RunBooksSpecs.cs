@@ -15,16 +15,8 @@ public sealed class RunBooksSpecs
     private const string RunId = "run-books";
     private const string Token = "token-books";
 
-    private static readonly RunSettings Settings = SettingsLoader.Load([]).Settings with
-    {
-        Tasks = 2,
-        Nodes = 1,
-        RemoteNodes = 0,
-        TasksPerNode = 2,
-        Loops = 2,
-        ReleaseDelay = TimeSpan.Zero,
-        ReleaseLead = TimeSpan.FromMilliseconds(10),
-    };
+    private static readonly RunSettings Settings = SettingsLoader.Load(
+        new[] { "tasks=2", "nodes=1", "loops=2", "release-lead=10ms" }.Select(SettingsLoader.FromAssignment).ToList()).Settings;
 
     private readonly TimelineRecorder _timeline = new(0);
     private readonly RunBooks _books;
