@@ -96,6 +96,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var launches = Roster.Launched.Select(n => NodeLaunches.For(_settings, _run, n.Id, n.LaunchedOn, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer(JoinTimer, JoinTimedOut.Instance, _settings.JoinLimit);
+        WarmUpWhileNodesStart();
+    }
+
+    /// <summary>The loop's path once on made-up figures (<see cref="LoopWarmUp"/>), off the actor's thread, while the nodes start.</summary>
+    private void WarmUpWhileNodesStart()
+    {
+        var (system, settings, run, log) = (Context.System, _settings, _run, _log);
+        Task.Run(() => LoopWarmUp.Run(system, settings, run)).ContinueWith(
+            failed => log.Warning("Run {RunId}: the warm-up of the loop's path failed (the first loop may be slower): {Error}", run.RunId, failed.Exception?.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
     }
 
     // ---- joining -------------------------------------------------------------------------------
