@@ -10,10 +10,18 @@ public static class Protocol
     public const int Version = 6;
 
     /// <summary>
-    /// How long before the agreed instant a node stops sleeping and spins on the clock (µs). The release lead must
-    /// leave at least this much between a Release's arrival and its instant.
+    /// How long before the agreed instant a node's thread stops sleeping and spins on the clock (µs), at ordinary
+    /// priority: its wake-up from a timed sleep can be put off by whatever else runs on the machine.
     /// </summary>
     public const long ReleaseSpinStretchUs = 1_000;
+
+    /// <summary>
+    /// The same stretch for a thread at real-time priority (µs): nothing ordinary delays its wake-up, which comes
+    /// within tens of microseconds of the time asked. The release lead leaves at least this much (and a margin to
+    /// wake the threads) between a Release's arrival and its instant; a Release that arrives inside a longer
+    /// stretch still opens the gate at the instant.
+    /// </summary>
+    public const long RealTimeSpinStretchUs = 300;
 
     /// <summary>Name of the orchestrator's actor system (the node joins akka.tcp://actor-runner@host:port).</summary>
     public const string SystemName = "actor-runner";

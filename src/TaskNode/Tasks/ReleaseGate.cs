@@ -18,8 +18,11 @@ public sealed unsafe class ReleaseGate
 {
     private const int Closed = 0, Released = 1, Aborted = 2, Armed = 3;
 
-    /// <summary>How long before the instant the sleeper (the releaser, or each task) starts spinning on the clock.</summary>
-    private const long SpinStretchUs = Protocol.ReleaseSpinStretchUs;
+    /// <summary>
+    /// How long before the instant the sleeper (the releaser, or each task) starts spinning on the clock: shorter at
+    /// real-time priority, whose wake-up from the sleep nothing ordinary delays.
+    /// </summary>
+    public static long SpinStretchUs(bool realTime) => realTime ? Protocol.RealTimeSpinStretchUs : Protocol.ReleaseSpinStretchUs;
 
     private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(250);
 
@@ -61,8 +64,7 @@ public sealed unsafe class ReleaseGate
         var releaser = new Thread(() =>
         {
             // At real-time priority its wake-up from the sleep below is not delayed by whatever else runs.
-            RealTimePriority.Enter();
-            var sleepUs = releaseAtUs - WireClock.NowUs() - SpinStretchUs;
+            var sleepUs = releaseAtUs - WireClock.NowUs() - SpinStretchUs(RealTimePriority.Enter());
             if (sleepUs > 0) Thread.Sleep(TimeSpan.FromMicroseconds(sleepUs));
             while (WireClock.NowUs() < releaseAtUs) Thread.SpinWait(20);
             if (Interlocked.CompareExchange(ref *_state, Released, Closed) != Closed) return;
@@ -88,9 +90,10 @@ public sealed unsafe class ReleaseGate
 
     /// <summary>
     /// Parks the calling task until the gate opens (in <see cref="ReleaseWait.Spin"/> mode: until the agreed
-    /// instant itself); false when it did not open in time or the node stops.
+    /// instant itself, spinning the last stretch, the shorter one when <paramref name="realTime"/>: the calling thread
+    /// is at real-time priority); false when it did not open in time or the node stops.
     /// </summary>
-    public bool Wait(TimeSpan timeout, CancellationToken stopping)
+    public bool Wait(TimeSpan timeout, CancellationToken stopping, bool realTime = false)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (Volatile.Read(ref *_state) == Closed)
@@ -98,16 +101,16 @@ public sealed unsafe class ReleaseGate
             if (stopping.IsCancellationRequested || DateTime.UtcNow >= deadline) return false;
             Futex.Wait(_state, Closed, WaitSlice);
         }
-        return Mode != ReleaseWait.Spin || WaitOutOnTheClock(stopping);
+        return Mode != ReleaseWait.Spin || WaitOutOnTheClock(stopping, SpinStretchUs(realTime));
     }
 
     /// <summary>Sleeps until the last stretch before the instant (an abort still wakes it), then spins to the instant.</summary>
-    private bool WaitOutOnTheClock(CancellationToken stopping)
+    private bool WaitOutOnTheClock(CancellationToken stopping, long spinStretchUs)
     {
         var at = Volatile.Read(ref _releaseAtUs);
         while (Volatile.Read(ref *_state) == Armed)
         {
-            var sleepUs = at - SpinStretchUs - WireClock.NowUs();
+            var sleepUs = at - spinStretchUs - WireClock.NowUs();
             if (sleepUs <= 0) break;
             if (stopping.IsCancellationRequested) return false;
             Futex.Wait(_state, Armed, TimeSpan.FromMicroseconds(Math.Min(sleepUs, (long)WaitSlice.TotalMicroseconds)));

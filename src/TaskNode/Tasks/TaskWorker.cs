@@ -122,7 +122,7 @@ public sealed class TaskWorker : IDisposable
         var realTime = round.Gate.Mode == ReleaseWait.Spin && RealTimePriority.Enter();
         try
         {
-            RunRoundAt(round);
+            RunRoundAt(round, realTime);
         }
         finally
         {
@@ -130,7 +130,8 @@ public sealed class TaskWorker : IDisposable
         }
     }
 
-    private void RunRoundAt(LoopRound round)
+    /// <param name="realTime">The task's thread is at real-time priority: it may spin a shorter stretch before the instant.</param>
+    private void RunRoundAt(LoopRound round, bool realTime)
     {
         // The loop's context for the scenario, made while parked: nothing is built while the lock is held.
         var context = _context with { Loop = round.Loop };
@@ -141,7 +142,7 @@ public sealed class TaskWorker : IDisposable
         var resumed = new Resumption(parkedUs);
         Action onTimedOut = () => round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.LockTimeout, _lockTimeoutText));
         round.Parked();
-        if (!round.Gate.Wait(LongestPark, _stopping))
+        if (!round.Gate.Wait(LongestPark, _stopping, realTime))
         {
             round.Report(Failed(round.Loop, resumed.Phases, TaskFailure.NeverReleased, "never released"));
             return;

@@ -15,24 +15,33 @@ public sealed class ReleaseGateSpecs
     /// As <see cref="Park(ReleaseGate, int, CancellationToken)"/>; <paramref name="atTheGate"/> completes once every
     /// thread has come to the gate (each says so just before it waits there).
     /// </summary>
-    private static List<Task<long>> Park(ReleaseGate gate, int count, out Task atTheGate, CancellationToken stopping = default)
+    private static List<Task<long>> Park(ReleaseGate gate, int count, out Task atTheGate, CancellationToken stopping = default, bool realTime = false)
     {
         var arrivals = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
         atTheGate = Task.WhenAll(arrivals.Select(a => a.Task)).WaitAsync(Bound);
         return arrivals.Select(arrived => Task.Factory.StartNew(() =>
         {
             arrived.SetResult();
-            return gate.Wait(Bound, stopping) ? WireClock.NowUs() : -1;
+            return gate.Wait(Bound, stopping, realTime) ? WireClock.NowUs() : -1;
         }, TaskCreationOptions.LongRunning)).ToList();
     }
 
+    [Fact]
+    public void A_thread_at_real_time_priority_spins_a_shorter_stretch_before_the_instant()
+    {
+        Assert.Equal(Protocol.RealTimeSpinStretchUs, ReleaseGate.SpinStretchUs(realTime: true));
+        Assert.Equal(Protocol.ReleaseSpinStretchUs, ReleaseGate.SpinStretchUs(realTime: false));
+        Assert.True(ReleaseGate.SpinStretchUs(realTime: true) < ReleaseGate.SpinStretchUs(realTime: false));
+    }
+
     [Theory]
-    [InlineData(ReleaseWait.Spin)]
-    [InlineData(ReleaseWait.Wake)]
-    public async Task No_task_leaves_before_the_instant(ReleaseWait mode)
+    [InlineData(ReleaseWait.Spin, false)]
+    [InlineData(ReleaseWait.Spin, true)]
+    [InlineData(ReleaseWait.Wake, false)]
+    public async Task No_task_leaves_before_the_instant(ReleaseWait mode, bool shortStretch)
     {
         var gate = new ReleaseGate(1, mode);
-        var tasks = Park(gate, 2, out var atTheGate);
+        var tasks = Park(gate, 2, out var atTheGate, realTime: shortStretch);
         await atTheGate;
         Assert.All(tasks, t => Assert.False(t.IsCompleted));
         var at = WireClock.NowUs() + 30_000;
