@@ -57,11 +57,14 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly LoopLedger _ledger;
     private readonly LoopBook _book = new();
     private readonly LoopPlan _plan;
-    private readonly ReleaseLead _releaseLead;
-    private readonly LateReleaseWarnings _lateReleases = new();
-    /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkAhead"/>).</summary>
+    private readonly ReleaseTiming _release;
+    /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkingAhead.ParkAfter"/>).</summary>
     private readonly ParkingAhead _ahead = new();
     private readonly RunCourse _course = new();
+    private readonly ClockReadings _clocks;
+    private readonly NodeLosses _losses;
+    private readonly NodePost _post;
+    private readonly RunLog _runLog;
     private readonly long _startedUs = WireClock.NowUs();
 
     public OrchestratorActor(RunSettings settings, RunContext run, ScenarioSteps scenario, IRunObserver observer,
@@ -71,19 +74,18 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _phase.Enter(RunPhase.Joining, 0);
         _settings = settings;
         _plan = new LoopPlan(settings.Loops, settings.Duration);
-        _releaseLead = new ReleaseLead(settings.ReleaseLead);
+        _release = new ReleaseTiming(settings.ReleaseDelay, settings.ReleaseLead, _log);
         _roster = NodeRoster.Of(settings);
         _ledger = new LoopLedger(settings.Tasks);
         _run = run;
         _scenario = scenario;
         _observer = observer;
         _done = done;
-        _timeline = new TimelineRecorder(run.ProcessStartUs, e =>
-        {
-            if (e.Message is not null && _log.IsDebugEnabled)
-                _log.Debug("{Event} {MessageType} {From} -> {To} at {TimeUs} us (loop {Loop}, task {Task})",
-                    new object?[] { e.Event, e.Message, e.From, e.To, e.TimeUs, e.Loop, e.Task });
-        });
+        _runLog = new RunLog(_log);
+        _timeline = new TimelineRecorder(run.ProcessStartUs, _runLog.Event);
+        _post = new NodePost(_timeline);
+        _clocks = new ClockReadings(_course, observer, _log);
+        _losses = new NodeLosses(_roster, _ledger);
         _launcher = Context.ActorOf(launcherProps, "node-launcher");
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
         Joining();
@@ -101,11 +103,20 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var address = Address.ToString();
         _observer.RunStarting(_settings, _run, address);
         _timeline.Note("run-started", null, address);
-        _log.Info("Run {RunId} starts: scenario {Scenario}, {Tasks} tasks on {Nodes} local and {RemoteNodes} remote nodes, {Loops} loops (0: no count limit), duration {DurationS} s (0: none), lock {LockMode}, orchestrator at {Address}",
-            new object[] { _run.RunId, _settings.Scenario, _settings.Tasks, _settings.Nodes, _settings.RemoteNodes, _settings.Loops, _settings.Duration.TotalSeconds, _settings.LockModeName, address });
+        _runLog.RunStarts(_settings, _run.RunId, address);
         var launches = _roster.Launched.Select(n => NodeLaunches.For(_settings, _run, n.Id, n.LaunchedOn, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer(JoinTimer, JoinTimedOut.Instance, _settings.JoinLimit);
+        WarmUpWhileNodesStart();
+    }
+
+    /// <summary>The loop's path once on made-up figures (<see cref="LoopWarmUp"/>), off the actor's thread, while the nodes start.</summary>
+    private void WarmUpWhileNodesStart()
+    {
+        var (system, settings, run, log) = (Context.System, _settings, _run, _log);
+        Task.Run(() => LoopWarmUp.Run(system, settings, run)).ContinueWith(
+            failed => log.Warning("Run {RunId}: the warm-up of the loop's path failed (the first loop may be slower): {Error}", run.RunId, failed.Exception?.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
     }
 
     // ---- joining -------------------------------------------------------------------------------
@@ -135,9 +146,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (node.WatchedRemotely) Context.Watch(Sender);
             _log.Info("Node {Node} registered from {Address} (pid {Pid}) with {Tasks} tasks", node.Id, Sender.Path.Address, register.Pid, node.TaskIds.Count);
         }
-        var accepted = node.Accepted(_settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath));
-        Sender.Tell(accepted);
-        _timeline.Sent(accepted, node.Id, null);
+        _post.Reply(Sender, node.Accepted(_settings.NodeTerms(_run.RunId, _run.LockFile, _run.DbPath)), node.Id);
     }
 
     private void HandleNodeReady(NodeReady ready)
@@ -152,8 +161,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Timers.Cancel(JoinTimer);
         _course.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_course.StartupMs, 1));
-        foreach (var each in _roster.ChooseReleaseWaits(_settings.ReleaseWait))
-            _log.Info("Node {Node} ({Tasks} tasks, {Cores} cores) waits for the release by {ReleaseWait}", each.Id, each.TaskIds.Count, each.Cores, each.ReleaseWait);
+        _runLog.ReleaseWaits(_roster.ChooseReleaseWaits(_settings.ReleaseWait));
         StartLoop(1);
     }
 
@@ -185,24 +193,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Tells these nodes to park their tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
-    private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => TellNodes(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
-
-    /// <summary>
-    /// Right behind a loop's Release every node is told to park its tasks for the next loop: each task parks as soon as
-    /// it has finished this one, and the node says so (TasksReady) right behind its last report, so the next loop's
-    /// barrier is full when its last report arrives, with no round trip after it. Parking acts on nothing, and the next
-    /// Release still waits for the verdict, the reset and every node's TasksReady. The PrepareLoop and its TasksReady
-    /// are the next loop's clock measurement; it spans this loop's lead and critical sections, which does not widen
-    /// its uncertainty (half the two deliveries), and the node times its part on its monotonic clock, so a step of its
-    /// real-time clock inside it is measured whole, in time for the next Release (<see cref="WireClock.Exchange"/>).
-    /// Only when the loop count allows another (a loop released has lost no node and given up no task: those end it at
-    /// its barrier); should the verdict end the run, the parked tasks are let go by the shutdown.
-    /// </summary>
-    private void ParkAhead(int loop)
-    {
-        if (loop >= _plan.LastLoop) return;
-        SendPrepareLoop(loop + 1, _ahead.Park(loop + 1, _roster.Live, WireClock.NowUs()));
-    }
+    private void SendPrepareLoop(int loop, IEnumerable<RosterNode> nodes) => _post.Tell(nodes, node => node.Prepare(loop, WireClock.NowUs()), loop);
 
     private void Barrier()
     {
@@ -227,32 +218,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>A node has every task parked for this loop; its TasksReady arrived at <paramref name="receivedUs"/>.</summary>
     private void NodeTasksReady(TasksReady ready, long receivedUs)
     {
-        if (_roster.Find(ready.NodeId) is { } node)
-        {
-            // PrepareLoop out and TasksReady back are a clock probe: the loop's offset, with no round trip of its own.
-            if (WireClock.Exchange(node.PrepareSentUs, ready.ReadyAtUs, receivedUs, ready.ElapsedUs) is var (offsetUs, uncertaintyUs))
-                MeasuredClock(node, new NodeClock(offsetUs, uncertaintyUs));
-            else
-                _log.Warning("Loop {Loop}: node {Node}'s clock exchange does not add up (the orchestrator's clock moved while it was under way: "
-                    + "{NodeUs} us at the node within a round trip of {RoundTripUs} us); the last offset measured stands until the next loop's",
-                    Loop, node.Id, ready.ElapsedUs, receivedUs - node.PrepareSentUs);
-        }
+        if (_roster.Find(ready.NodeId) is { } node) _clocks.Read(node, ready, receivedUs, Loop);
         _ledger.NodeReady(ready.NodeId);
         _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);
         ReleaseWhenSet();
-    }
-
-    /// <summary>A node's clock as measured just before this loop (<see cref="RosterNode.Measured"/>); a step is named in the report and on the console.</summary>
-    private void MeasuredClock(RosterNode node, NodeClock measured)
-    {
-        var clock = node.Measured(measured, WireClock.NowUs(), Loop);
-        _log.Debug("Loop {Loop}: node {Node} measured its clock offset as {ClockOffsetUs} us +/- {ClockUncertaintyUs} us (known: {KnownOffsetUs} us +/- {KnownUncertaintyUs} us)",
-            new object[] { Loop, node.Id, measured.OffsetUs, measured.UncertaintyUs, clock.Known.OffsetUs, clock.Known.UncertaintyUs });
-        if (clock.Step is not { } step) return;
-        _course.ClockStepped(step);
-        _observer.ClockStepped(step);
-        _log.Warning("Loop {Loop}: the clock of node {Node} stepped by {StepMs} ms (+/- {UncertaintyMs} ms) since the last measurement; this loop on uses the new offset",
-            Loop, node.Id, step.StepMs, step.UncertaintyMs);
     }
 
     /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
@@ -264,18 +233,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void ReleaseAll()
     {
         Timers.Cancel(BarrierTimer);
-        // The agreed instant: after the release delay, and never sooner than the lead every node needs to have it.
-        var lead = _releaseLead.Next;
-        var releaseIn = _settings.ReleaseDelay > lead ? _settings.ReleaseDelay : lead;
-        var releaseSentUs = WireClock.NowUs();
-        var releaseAtUs = releaseSentUs + (long)releaseIn.TotalMicroseconds;
-        _ledger.Released(releaseSentUs, releaseAtUs);
+        var release = _release.Instant(WireClock.NowUs());
+        _ledger.Released(release.SentUs, release.AtUs);
         // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
-        TellLiveNodes(node => new Release(Loop, releaseAtUs, node.ClockThisLoop.ToNodeUs(releaseAtUs)), Loop);
-        ParkAhead(Loop);
-        if (LoopDetail.Planned(Loop)) _log.Info("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
-        else _log.Debug("Loop {Loop}: every task parked; release at {ReleaseAtUs}", Loop, releaseAtUs);
-        var limit = releaseIn + _settings.LockTimeout + _settings.LoopTimeout;
+        TellLiveNodes(node => new Release(Loop, release.AtUs, node.ClockThisLoop.ToNodeUs(release.AtUs)), Loop);
+        if (_ahead.ParkAfter(Loop, _plan.LastLoop, _roster.Live, WireClock.NowUs()) is { Count: > 0 } parkAhead) SendPrepareLoop(Loop + 1, parkAhead);
+        _runLog.Released(Loop, release.AtUs);
+        var limit = release.In + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer(LoopTimer, new LoopTimedOut(Loop, limit), limit);
         Enter(RunPhase.Collecting, Collecting);
     }
@@ -311,12 +275,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             return;
         }
         _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
-        if (report.Outcome == TaskOutcome.Committed)
-            _log.Debug("Loop {Loop}: task {Task} on {Node} read {Observed} and wrote {Written}; released at {ReleasedUs} us (node clock), {ReleasedOrchestratorUs} us (orchestrator clock)",
-                new object[] { Loop, report.TaskId, report.NodeId, report.Observed, report.Written, report.Phases.ReleasedUs,
-                    _roster.ClockOf(report.NodeId).ToOrchestratorUs(report.Phases.ReleasedUs) });
-        else
-            _log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", Loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
+        _runLog.TaskReported(Loop, report, _roster.ClockOf(report.NodeId));
         if (_ledger.Complete) EndLoop(null, stillRunning: true);
     }
 
@@ -369,7 +328,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         // Nodes that never said they were ready this loop keep their last measured clock.
         var clocks = _roster.Clocks();
-        var lateNodes = MeasureReleaseDelivery();
+        var lateNodes = _release.Delivered(Loop, _ledger.Reports, id => _roster.Find(id)?.ClockThisLoop, _ledger.ReleaseSentUs, _ledger.ReleaseAtUs);
         var now = WireClock.NowUs();
         var record = _ledger.Record(_settings.Loops, read.Verification, _settings.LockTimeout, clocks, lateNodes, now);
         var verification = record.Verification;
@@ -377,99 +336,45 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
         var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
         _observer.LoopDone(record, kept, _book.Progress(_course.LoopsElapsed(WireClock.NowUs())));
-        LogVerdict(record, kept);
-
-        // A loop cut short (a node lost, a timeout) ends the run whatever continue-on-failure says: its nodes or
-        // tasks cannot be trusted to run another loop.
-        if (_ledger.Abort is not null || _roster.AnyLost) Finish(_ledger.Abort ?? "a node was lost");
-        else if (verification.Verdict != Verdict.Verified && !_settings.ContinueOnFailure) Finish(null);
-        else if (read.Stopped is { } stoppedBy)
+        _runLog.Verdict(record, _settings.Loops, kept);
+        switch (LoopJudging.After(_ledger.Abort, _roster.AnyLost, verification.Verdict, _settings.ContinueOnFailure, read.Stopped, read.Next))
         {
-            _course.StopBy(stoppedBy);
-            if (stoppedBy == StoppedBy.Duration)
-                _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
-            Finish(null);
+            case AfterVerdict.NextLoop next:
+                StartLoop(read.Loop + 1, next.Prepared);
+                break;
+            case AfterVerdict.Finish finish:
+                if (finish.StoppedBy is { } stoppedBy) StopBy(stoppedBy);
+                Finish(finish.Reason);
+                break;
         }
-        else if (read.Next is NextReset.Failed failed) Finish(failed.Reason);
-        else StartLoop(read.Loop + 1, prepared: read.Next is NextReset.Done);
     }
 
-    /// <summary>A kept loop's verdict and findings at information level; the others' at debug, so a long hunt's log stays small.</summary>
-    private void LogVerdict(LoopRecord record, bool kept)
+    private void StopBy(StoppedBy stoppedBy)
     {
-        var verification = record.Verification;
-        var level = kept ? LogLevel.InfoLevel : LogLevel.DebugLevel;
-        if (!_log.IsEnabled(level)) return;
-        _log.Log(level, "Loop {Loop} of {Loops}: {Outcome} (value {Counter}, {Expected} tasks), {Verdict}; release spread {ReleaseSpreadMs} ms, {CriticalSectionsPerSecond} critical sections/s",
-            new object[] { record.Loop, _settings.Loops, verification.Outcome.Summary, verification.Counter, verification.Expected, verification.Verdict.Name(),
-            Math.Round(record.Timings.ReleaseSpreadMs.Max, 3), Math.Round(record.Timings.CriticalSectionsPerSecond, 1) });
-        // The console shows the findings already (ConsoleReporter); the log file keeps every one of a kept loop.
-        foreach (var finding in verification.Findings)
-            _log.Log(level, "Loop {Loop} finding: {Finding}", new object[] { record.Loop, finding });
-    }
-
-    /// <summary>
-    /// How long the loop's Release took to reach each node (from the reports' arrival stamps, on the orchestrator's
-    /// clock): the slowest feeds the next loops' lead. A node that had it only after its instant is named.
-    /// </summary>
-    private IReadOnlyList<string> MeasureReleaseDelivery()
-    {
-        if (ReleaseDelivery.Of(_ledger.Reports, id => _roster.Find(id)?.ClockThisLoop, _ledger.ReleaseSentUs, _ledger.ReleaseAtUs) is not { } delivery)
-            return [];
-        _releaseLead.Observed(delivery.SlowestUs);
-        foreach (var (node, lateUs) in delivery.Late)
-        {
-            var (warning, lastWarning) = _lateReleases.Next();
-            _log.Log(warning ? LogLevel.WarningLevel : LogLevel.DebugLevel, "Loop {Loop}: node {Node} got the release {LateMs} ms after its instant (lead {LeadMs} ms); its tasks started late{More}",
-                new object[] { Loop, node, Math.Round(lateUs / 1000.0, 3), Math.Round(delivery.LeadUs / 1000.0, 3),
-                    lastWarning ? "; further late releases are logged at debug level" : "" });
-        }
-        return delivery.Late.Select(l => l.Node).ToList();
+        _course.StopBy(stoppedBy);
+        if (stoppedBy == StoppedBy.Duration)
+            _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
 
     /// <summary>Sends every live node its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
-    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop) => TellNodes(_roster.Live, messageFor, loop);
-
-    /// <summary>Sends each of <paramref name="nodes"/> its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
-    private void TellNodes(IEnumerable<RosterNode> nodes, Func<RosterNode, object> messageFor, int? loop)
-    {
-        foreach (var node in nodes)
-        {
-            var message = messageFor(node);
-            node.Ref!.Tell(message);
-            _timeline.Sent(message, node.Id, loop);
-        }
-    }
+    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop) => _post.Tell(_roster.Live, messageFor, loop);
 
     /// <summary>A node lost (its process exited or its association died) in a state: mark it, then react.</summary>
     private void NodeLossHandlers(Action<string> onLost)
     {
-        Receive<NodeLauncher.NodeStarted>(started =>
-        {
-            if (_roster.Find(started.NodeId) is { } node) node.Pid = started.Pid;
-        });
-        Receive<NodeLauncher.NodeExited>(exited =>
-        {
-            if (_roster.Find(exited.NodeId) is not { } node) return;
-            node.ExitCode = exited.ExitCode;
-            var detail = exited.LastError is null ? "" : $" ({exited.LastError})";
-            MarkLost(node, $"node {node.Id} (pid {exited.Pid}) exited with code {exited.ExitCode}{detail}", onLost);
-        });
-        Receive<Terminated>(terminated =>
-        {
-            if (_roster.Find(terminated.ActorRef) is { } node) MarkLost(node, $"node {node.Id} at {terminated.ActorRef.Path.Address} is unreachable", onLost);
-        });
+        Receive<NodeLauncher.NodeStarted>(_losses.Started);
+        Receive<NodeLauncher.NodeExited>(exited => Lost(_losses.Exited(exited), onLost));
+        Receive<Terminated>(terminated => Lost(_losses.Unreachable(terminated.ActorRef), onLost));
     }
 
-    private void MarkLost(RosterNode node, string reason, Action<string> onLost)
+    private void Lost(NodeLoss? loss, Action<string> onLost)
     {
-        if (!node.Lose(reason)) return;
-        _log.Error("Loop {Loop}: lost {Reason}", Loop, reason);
-        _lock.Tell(new LockActor.NodeGone(node.Id));
-        _ledger.Lost(node, reason);
-        onLost(reason);
+        if (loss is null) return;
+        _log.Error("Loop {Loop}: lost {Reason}", Loop, loss.Reason);
+        _lock.Tell(new LockActor.NodeGone(loss.NodeId));
+        onLost(loss.Reason);
     }
 
     /// <summary>Nodes measure their clock offset in any state, the last loop's aftermath included.</summary>
@@ -520,10 +425,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             if (exited.Killed > 0) _log.Warning("{Killed} node processes had to be killed", exited.Killed);
             Complete();
         });
-        Receive<NodeLauncher.NodeExited>(exited =>
-        {
-            if (_roster.Find(exited.NodeId) is { } node) node.ExitCode = exited.ExitCode;
-        });
+        Receive<NodeLauncher.NodeExited>(_losses.ExitedAfterRun);
         Receive<Terminated>(_ => { });
         AnswerClockProbes();
         Receive<TaskReport>(report => _log.Debug("Loop {Loop}: report of task {Task} after the run ended", report.Loop, report.TaskId));

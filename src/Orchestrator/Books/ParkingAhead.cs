@@ -42,6 +42,21 @@ public sealed class ParkingAhead
         return nodes.Where(n => _nodes.Add(n.Id)).ToList();
     }
 
+    /// <summary>
+    /// Right behind the Release of <paramref name="released"/> every node is told to park its tasks for the next loop:
+    /// each task parks as soon as it has finished this one, and the node says so (TasksReady) right behind its last
+    /// report, so the next loop's barrier is full when its last report arrives, with no round trip after it. Parking
+    /// acts on nothing, and the next Release still waits for the verdict, the reset and every node's TasksReady. The
+    /// PrepareLoop and its TasksReady are the next loop's clock measurement; it spans this loop's lead and critical
+    /// sections, which does not widen its uncertainty (half the two deliveries), and the node times its part on its
+    /// monotonic clock, so a step of its real-time clock inside it is measured whole, in time for the next Release
+    /// (<see cref="WireClock.Exchange"/>). Only when the loop count allows another (<paramref name="lastLoop"/>; a loop
+    /// released has lost no node and given up no task: those end it at its barrier); should the verdict end the run,
+    /// the parked tasks are let go by the shutdown. The nodes to tell now (<see cref="Park"/>).
+    /// </summary>
+    public IReadOnlyList<RosterNode> ParkAfter(int released, int lastLoop, IEnumerable<RosterNode> nodes, long nowUs) =>
+        released >= lastLoop ? [] : Park(released + 1, nodes, nowUs);
+
     /// <summary>A TasksReady for the loop being parked ahead: kept (<see cref="Keep"/>) until that loop starts.</summary>
     public bool Awaits(TasksReady ready) => Loop != 0 && ready.Loop == Loop;
 

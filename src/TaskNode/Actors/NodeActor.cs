@@ -1,4 +1,5 @@
 using ActorRunner.Messages;
+using ActorRunner.Messages.Serialization;
 using ActorRunner.Scenarios;
 using ActorRunner.TaskNode.Capacity;
 using ActorRunner.TaskNode.Hosting;
@@ -64,6 +65,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        // The loop's messages through the wire once while the node joins: the first loop's reports wait for no compilation.
+        var (system, nodeId, log) = (Context.System, _options.NodeId, _log);
+        Task.Run(() => WireWarmUp.RoundTrip(system, WireWarmUp.LoopMessages(nodeId, nodeId + "-task"))).ContinueWith(
+            failed => log.Warning("Node {Node}: the warm-up of the loop's messages failed (the first loop may be slower): {Error}", nodeId, failed.Exception?.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
         if (_go is null) StartRegistering();
         else _go.PipeTo(Self, Self, success: () => Go.Instance);
         Timers.StartSingleTimer("join-timeout", JoinTimedOut.Instance, _options.JoinTimeout);

@@ -100,6 +100,25 @@ public sealed class LoopJudgingSpecs
     }
 
     /// <summary>A counter in memory: the loop's outcome is <see cref="Value"/>; each reset is recorded.</summary>
+    [Fact]
+    public void After_a_loop_cut_short_or_that_lost_a_node_the_run_finishes_whatever_continue_on_failure_says()
+    {
+        Assert.Equal(new AfterVerdict.Finish("loop timeout after 2 s"),
+            LoopJudging.After("loop timeout after 2 s", nodeLost: false, Verdict.Inconclusive, continueOnFailure: true, null, NextReset.NotRun.Instance));
+        Assert.Equal(new AfterVerdict.Finish("a node was lost"),
+            LoopJudging.After(null, nodeLost: true, Verdict.Verified, continueOnFailure: true, null, NextReset.Done.Instance));
+    }
+
+    [Fact]
+    public void After_a_verdict_the_run_stops_on_failure_or_when_the_loops_ran_out_and_else_the_next_loop_starts()
+    {
+        Assert.Equal(new AfterVerdict.Finish(null), LoopJudging.After(null, false, Verdict.Violated, continueOnFailure: false, null, NextReset.NotRun.Instance));
+        Assert.Equal(new AfterVerdict.NextLoop(Prepared: true), LoopJudging.After(null, false, Verdict.Violated, continueOnFailure: true, null, NextReset.Done.Instance));
+        Assert.Equal(new AfterVerdict.Finish(null, StoppedBy.Duration), LoopJudging.After(null, false, Verdict.Verified, false, StoppedBy.Duration, NextReset.NotRun.Instance));
+        Assert.Equal(new AfterVerdict.Finish("reset failed"), LoopJudging.After(null, false, Verdict.Verified, false, null, new NextReset.Failed("reset failed")));
+        Assert.Equal(new AfterVerdict.NextLoop(Prepared: false), LoopJudging.After(null, false, Verdict.Verified, false, null, NextReset.NotRun.Instance));
+    }
+
     private sealed class Counter : Scenario
     {
         public long Value { get; set; }

@@ -26,6 +26,18 @@ public sealed class ParkingAheadSpecs
     }
 
     [Fact]
+    public void After_a_release_the_next_loop_is_parked_unless_it_was_the_last()
+    {
+        var ahead = new ParkingAhead();
+
+        Assert.Empty(ahead.ParkAfter(released: 5, lastLoop: 5, [Node1, Node2], nowUs: 1_000));
+        Assert.Equal(0, ahead.Loop);
+
+        Assert.Equal(["node-1", "node-2"], ahead.ParkAfter(released: 4, lastLoop: 5, [Node1, Node2], nowUs: 2_000).Select(n => n.Id));
+        Assert.Equal((5, 2_000L), (ahead.Loop, ahead.SentUs));
+    }
+
+    [Fact]
     public void Only_a_TasksReady_of_the_loop_being_parked_is_awaited_and_kept()
     {
         var ahead = new ParkingAhead();

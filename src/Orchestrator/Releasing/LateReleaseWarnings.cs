@@ -1,4 +1,4 @@
-namespace ActorRunner.Orchestrator.Books;
+namespace ActorRunner.Orchestrator.Releasing;
 
 /// <summary>
 /// How loud each release a node had after its instant is said: a long hunt on a busy machine can have many, so the

@@ -1,6 +1,6 @@
-using ActorRunner.Orchestrator.Books;
+using ActorRunner.Orchestrator.Releasing;
 
-namespace ActorRunner.Orchestrator.Tests.Books;
+namespace ActorRunner.Orchestrator.Tests.Releasing;
 
 public sealed class LateReleaseWarningsSpecs
 {
