@@ -20,6 +20,9 @@ public static class OrchestratorTimings
     /// <summary>How long the host may take to stop once the run is over (its actor system's shutdown included).</summary>
     public static readonly TimeSpan HostStop = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long nodes started early are given to leave once their input closes (the port picked for the orchestrator was taken) before they are killed.</summary>
+    public static readonly TimeSpan EarlyNodesStop = TimeSpan.FromSeconds(5);
+
     /// <summary>How long Akka's HOCON parser may take on one layer of settings (a shape it loops on is an error, not a hang).</summary>
     public static readonly TimeSpan HoconParse = TimeSpan.FromSeconds(5);
 

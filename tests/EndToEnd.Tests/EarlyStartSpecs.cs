@@ -80,6 +80,47 @@ public sealed class EarlyStartSpecs : IDisposable
             "a node outlived its orchestrator by more than 10 s");
     }
 
+    [Fact]
+    public async Task A_port_picked_for_the_orchestrator_and_taken_before_it_binds_ends_its_early_nodes_and_the_run_goes_on_on_another_port()
+    {
+        // Another process (this test) holds the port the orchestrator picks, as if it had taken it between the pick and the bind.
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
+            using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2"], stdout, stderr,
+                new Dictionary<string, string> { ["ACTOR_RUNNER_PICKED_PORT"] = port.ToString() });
+            var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(120));
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("verified", result.Root.GetProperty("verdict").GetString());
+            Assert.Equal(2, result.Root.GetProperty("nodes").GetArrayLength());
+            var address = await Workspace.AddressFrom(stdout);
+            Assert.DoesNotContain($":{port}", address);
+            // The early nodes were never told to go: none of them contacted the port they were started for.
+            Assert.False(taken.Pending(), "a node started for the taken port contacted it");
+            // One warning, on the console and, structured, in the log; no error, no stack trace (a late Release may be warned of too).
+            var lines = (result.Stdout + result.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(port.ToString(), Assert.Single(lines, l => l.Contains("taken")));
+            Assert.DoesNotContain(lines, l => l.Contains("ERR") || l.Contains("Exception") || l.TrimStart().StartsWith("at "));
+            var warnings = File.ReadLines(Path.Combine(result.RunFolder!, "logs", "orchestrator.clef"))
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                .Where(e => e.TryGetProperty("@l", out var level) && level.GetString() == "Warning" && e.GetProperty("@mt").GetString()!.Contains("taken"))
+                .ToList();
+            var warning = Assert.Single(warnings);
+            Assert.Equal(port, warning.GetProperty("Port").GetInt32());
+            Assert.Equal(result.Root.GetProperty("runId").GetString(), warning.GetProperty("RunId").GetString());
+            _workspace.AssertNothingLeft(result);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
     private static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

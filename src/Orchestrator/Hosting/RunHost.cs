@@ -42,10 +42,11 @@ public static class RunHost
 
         var console = presenter ?? ConsoleReporter.ForStandardOutput();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = RunnerHost.Build(logger, Protocol.SystemName, (akka, _) => akka
-            .WithRunnerRemoting(OrchestratorSetup.Level(settings), endpoint, loaded.UserAkka)
-            .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase, early));
-        if (!await StartAsync(host, endpoint, run, logger, early)) return (int)ExitCode.BadUsage;
+        IHost Build(RemotingEndpoint at, EarlyNodes nodes) => RunnerHost.Build(logger, Protocol.SystemName, (akka, _) => akka
+            .WithRunnerRemoting(OrchestratorSetup.Level(settings), at, loaded.UserAkka)
+            .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase, nodes));
+        using var host = await StartAsync(Build, endpoint, picked: endpoint.Port != settings.Port, run, logger, early);
+        if (host is null) return (int)ExitCode.BadUsage;
         // From here on SIGINT and SIGTERM stop the run in order, with its report.
         var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
         using var signals = RunnerHost.OnStopSignals(() => orchestrator.Tell(OrchestratorActor.Interrupt.Instance));
@@ -89,7 +90,7 @@ public static class RunHost
     {
         var endpoint = OrchestratorSetup.Endpoint(settings);
         if (endpoint.Port != 0 || settings.Nodes == 0) return endpoint;
-        return endpoint with { Port = EarlyNodes.FreePort(endpoint.HostName) };
+        return endpoint with { Port = EarlyNodes.PickPort(endpoint.HostName) };
     }
 
     /// <summary>
@@ -134,26 +135,79 @@ public static class RunHost
     }
 
     /// <summary>
-    /// Starts the host (remoting binds, the orchestrator starts its nodes); false (the error told and logged, the
-    /// log closed and the run folder removed) when it could not start.
+    /// Builds and starts the host (remoting binds, the orchestrator starts its nodes); null (the error told and logged,
+    /// the log closed and the run folder removed) when it could not start. A port the orchestrator <paramref name="picked"/>
+    /// itself for its early nodes may have been taken by another process before it bound: then the early nodes are
+    /// stopped, and it binds any free port and starts its nodes once it listens. A port the user gave is not retried.
     /// </summary>
-    private static async Task<bool> StartAsync(IHost host, RemotingEndpoint endpoint, RunContext run, Serilog.Core.Logger logger, EarlyNodes early)
+    private static async Task<IHost?> StartAsync(Func<RemotingEndpoint, EarlyNodes, IHost> build, RemotingEndpoint endpoint, bool picked,
+        RunContext run, Serilog.Core.Logger logger, EarlyNodes early)
     {
+        var host = build(endpoint, early);
         try
         {
-            await host.StartAsync();
-            return true;
+            await StartAsync(host);
+            return host;
+        }
+        catch (Exception e) when (picked && AddressInUse(e))
+        {
+            host.Dispose();
+            var killed = early.Stop(OrchestratorTimings.EarlyNodesStop);
+            logger.Warning("Port {Port} on {Hostname}, picked for the orchestrator so that its nodes could start before it binds, " +
+                           "was taken by another process before it bound; the nodes started early were stopped ({Killed} killed), " +
+                           "and the orchestrator binds any free port and starts its nodes once it listens", endpoint.Port, endpoint.HostName, killed);
         }
         catch (Exception e)
         {
-            // The nodes started early have no orchestrator to join: they end now, before the run folder goes.
-            early.Dispose();
-            logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", endpoint.HostName, endpoint.Port);
-            await logger.DisposeAsync();
-            TryDelete(run.RunFolder);
-            Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {endpoint.HostName}:{endpoint.Port}: {e.GetBaseException().Message}");
-            return false;
+            host.Dispose();
+            await FailToStart(e, endpoint, run, logger, early);
+            return null;
         }
+
+        var anyPort = endpoint with { Port = 0 };
+        host = build(anyPort, EarlyNodes.None);
+        try
+        {
+            await StartAsync(host);
+            return host;
+        }
+        catch (Exception e)
+        {
+            host.Dispose();
+            await FailToStart(e, anyPort, run, logger, early);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The actor system is made (remoting binds) here, before the host starts it: a failure reaches the caller as it
+    /// is, not first written to the console by the hosted service that would otherwise make it.
+    /// </summary>
+    private static async Task StartAsync(IHost host)
+    {
+        host.Services.GetRequiredService<ActorSystem>();
+        await host.StartAsync();
+    }
+
+    private static async Task FailToStart(Exception e, RemotingEndpoint endpoint, RunContext run, Serilog.Core.Logger logger, EarlyNodes early)
+    {
+        // The nodes started early have no orchestrator to join: they end now, before the run folder goes.
+        early.Dispose();
+        logger.ForContext(OrchestratorLogging.ToldOnStderr, true).Error(e, "The orchestrator could not start on {Hostname}:{Port}", endpoint.HostName, endpoint.Port);
+        await logger.DisposeAsync();
+        TryDelete(run.RunFolder);
+        Fail(ExitCode.BadUsage, $"cannot start the orchestrator on {endpoint.HostName}:{endpoint.Port}: {e.GetBaseException().Message}");
+    }
+
+    /// <summary>Whether <paramref name="e"/> says the address to bind was in use (however the transport wrapped it).</summary>
+    internal static bool AddressInUse(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) return true;
+            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(AddressInUse)) return true;
+        }
+        return false;
     }
 
     /// <summary>

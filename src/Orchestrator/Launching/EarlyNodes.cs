@@ -61,6 +61,35 @@ public sealed class EarlyNodes : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Ends every node not taken over as a node not yet told "go" is ended: its standard input closed, on which it
+    /// stops its actor system and exits; one still running after <paramref name="grace"/> is killed. The number killed.
+    /// </summary>
+    public int Stop(TimeSpan grace)
+    {
+        List<Process> left;
+        lock (_gate)
+        {
+            left = _started.Values.Select(s => s.Process).ToList();
+            _started.Clear();
+        }
+        foreach (var process in left) CloseInput(process);
+        var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
+        var killed = 0;
+        foreach (var process in left)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+            if (process.WaitForExit(wait))
+            {
+                process.Dispose();
+                continue;
+            }
+            killed++;
+            End(process);
+        }
+        return killed;
+    }
+
     /// <summary>Kills every node not taken over and waits for its exit.</summary>
     public void Dispose()
     {
@@ -71,6 +100,18 @@ public sealed class EarlyNodes : IDisposable
             _started.Clear();
         }
         foreach (var process in left) End(process);
+    }
+
+    private static void CloseInput(Process process)
+    {
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     private static void End(Process process)
@@ -86,6 +127,22 @@ public sealed class EarlyNodes : IDisposable
         }
         process.Dispose();
     }
+
+    /// <summary>
+    /// The environment variable that, when set to a port, makes <see cref="PickPort"/> return that port instead of a
+    /// free one: a test holds a port and has the orchestrator pick it, as if another process had taken the port it
+    /// picked between the pick and the bind.
+    /// </summary>
+    public const string PickedPortVariable = "ACTOR_RUNNER_PICKED_PORT";
+
+    /// <summary>
+    /// The port an orchestrator that may bind any port (0) binds, picked before it binds so that its local nodes can
+    /// start meanwhile: <see cref="FreePort"/>, or the port <see cref="PickedPortVariable"/> names; 0 when none could be had.
+    /// </summary>
+    public static int PickPort(string hostname) =>
+        int.TryParse(Environment.GetEnvironmentVariable(PickedPortVariable), out var port) && port is > 0 and <= 65535
+            ? port
+            : FreePort(hostname);
 
     /// <summary>
     /// A port free on <paramref name="hostname"/> now, for an orchestrator asked to bind any (port 0) whose local nodes

@@ -68,6 +68,23 @@ public sealed class EarlyNodesSpecs
     }
 
     [Fact]
+    public void Stopping_closes_each_nodes_input_and_kills_only_the_one_still_running_after_the_grace()
+    {
+        // One leaves when its input closes, as a node does; the other ignores its input.
+        var leaves = EarlyNodes.Start(ReadsUntilEof, [Launch("node-1")], Serilog.Core.Logger.None);
+        var stays = EarlyNodes.Start(new NodeProgram("/bin/sh", ["-c", "exec sleep 60", "node"]), [Launch("node-2")], Serilog.Core.Logger.None);
+        var (leaving, staying) = (Assert.Single(leaves.Pids), Assert.Single(stays.Pids));
+
+        Assert.Equal(0, leaves.Stop(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, stays.Stop(TimeSpan.FromMilliseconds(300)));
+
+        Assert.False(Alive(leaving), "the node whose input closed is still running");
+        Assert.False(Alive(staying), "the node still running after the grace was not killed");
+        Assert.Empty(leaves.Pids);
+        Assert.Null(leaves.Take(Launch("node-1")));
+    }
+
+    [Fact]
     public void A_free_port_can_be_bound_right_after_on_an_address_or_a_name()
     {
         var port = EarlyNodes.FreePort("127.0.0.1");
