@@ -7,7 +7,6 @@ using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
-using ActorRunner.Scenarios;
 using Akka.Actor;
 using Akka.Event;
 
@@ -146,7 +145,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         var readyCount = Roster.ReadyCount;
         _observer.NodeJoined(node.Id, node.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", node.Id, ready.Tasks, readyCount, _settings.TotalNodes);
-        if (readyCount < _settings.TotalNodes) return;
+        if (readyCount == _settings.TotalNodes) AllNodesReady();
+    }
+
+    private void AllNodesReady()
+    {
         Timers.Cancel(JoinTimer);
         var nodes = _books.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
         _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(Course.StartupMs, 1));
