@@ -73,7 +73,7 @@ public sealed class EarlyNodes : IDisposable
             left = _started.Values.Select(s => s.Process).ToList();
             _started.Clear();
         }
-        foreach (var process in left) CloseInput(process);
+        foreach (var process in left) NodeProcess.CloseInput(process);
         var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
         var killed = 0;
         foreach (var process in left)
@@ -102,29 +102,9 @@ public sealed class EarlyNodes : IDisposable
         foreach (var process in left) End(process);
     }
 
-    private static void CloseInput(Process process)
-    {
-        try
-        {
-            process.StandardInput.Close();
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
     private static void End(Process process)
     {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
+        NodeProcess.Kill(process, wait: TimeSpan.FromSeconds(5));
         process.Dispose();
     }
 

@@ -64,7 +64,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             _running[started.NodeId] = started.Process;
             Context.Parent.Tell(new NodeStarted(started.NodeId, started.Process.Id));
             // Started after the stop was asked (its launch was under way): ended at once like the others not told.
-            if (_untold.Contains(started.NodeId)) CloseInput(started.Process);
+            if (_untold.Contains(started.NodeId)) NodeProcess.CloseInput(started.Process);
             if (started.Process.HasExited) Self.Tell(new Exited(started.NodeId));
         });
         Receive<StartFailed>(failed =>
@@ -83,7 +83,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             _stopRequester = Sender;
             _untold.UnionWith(stop.Untold);
             foreach (var nodeId in stop.Untold)
-                if (_running.TryGetValue(nodeId, out var process)) CloseInput(process);
+                if (_running.TryGetValue(nodeId, out var process)) NodeProcess.CloseInput(process);
             if (_running.Count == 0) ReportAllExited();
             else Timers.StartSingleTimer("grace", new GraceOver(), stop.Grace);
         });
@@ -92,7 +92,7 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
             foreach (var (nodeId, process) in _running)
             {
                 _log.Warning("Node {Node} (pid {Pid}) did not exit in time; killing it", nodeId, process.Id);
-                Kill(process);
+                NodeProcess.Kill(process);
                 _killed++;
             }
         });
@@ -211,36 +211,13 @@ public sealed class NodeLauncher : ReceiveActor, IWithTimers
         _stopRequester = null;
     }
 
-    private static void CloseInput(Process process)
-    {
-        try
-        {
-            process.StandardInput.Close();
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            // Already gone: its exit is on its way.
-        }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
 
     protected override void PostStop()
     {
         // No node outlives the orchestrator.
         foreach (var process in _running.Values)
         {
-            Kill(process);
+            NodeProcess.Kill(process);
             process.Dispose();
         }
         _running.Clear();
