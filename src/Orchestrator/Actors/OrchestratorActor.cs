@@ -7,7 +7,6 @@ using ActorRunner.Orchestrator.Releasing;
 using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Timeline;
 using ActorRunner.Orchestrator.Verification;
-using ActorRunner.Scenarios;
 using Akka.Actor;
 using Akka.Event;
 
@@ -53,14 +52,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private readonly IActorRef _lock;
     private readonly RunPhase _phase;
     private readonly TimelineRecorder _timeline;
-    private readonly NodeRoster _roster;
-    private readonly LoopLedger _ledger;
-    private readonly LoopBook _book = new();
-    private readonly LoopPlan _plan;
-    private readonly ReleaseTiming _release;
-    /// <summary>The next loop, when its tasks are parked while this one finishes and is judged (<see cref="ParkingAhead.ParkAfter"/>).</summary>
-    private readonly ParkingAhead _ahead = new();
-    private readonly RunCourse _course = new();
+    private readonly RunBooks _books;
     private readonly ClockReadings _clocks;
     private readonly NodeLosses _losses;
     private readonly NodePost _post;
@@ -72,20 +64,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         _phase = phase;
         _phase.Enter(RunPhase.Joining, 0);
-        _settings = settings;
-        _plan = new LoopPlan(settings.Loops, settings.Duration);
-        _release = new ReleaseTiming(settings.ReleaseDelay, settings.ReleaseLead, _log);
-        _roster = NodeRoster.Of(settings);
-        _ledger = new LoopLedger(settings.Tasks);
-        _run = run;
-        _scenario = scenario;
-        _observer = observer;
-        _done = done;
+        (_settings, _run, _scenario, _observer, _done) = (settings, run, scenario, observer, done);
         _runLog = new RunLog(_log);
         _timeline = new TimelineRecorder(run.ProcessStartUs, _runLog.Event);
+        _books = new RunBooks(settings, _timeline, new ReleaseTiming(settings.ReleaseDelay, settings.ReleaseLead, _log));
         _post = new NodePost(_timeline);
-        _clocks = new ClockReadings(_course, observer, _log);
-        _losses = new NodeLosses(_roster, _ledger);
+        _clocks = new ClockReadings(Course, observer, _log);
+        _losses = new NodeLosses(Roster, Ledger);
         _launcher = Context.ActorOf(launcherProps, "node-launcher");
         _lock = Context.ActorOf(LockActor.Props(), Protocol.LockActorName);
         Joining();
@@ -96,7 +81,10 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private Address Address => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
     /// <summary>The loop under way (0 before the first).</summary>
-    private int Loop => _ledger.Loop;
+    private int Loop => Ledger.Loop;
+    private NodeRoster Roster => _books.Roster;
+    private LoopLedger Ledger => _books.Ledger;
+    private RunCourse Course => _books.Course;
 
     protected override void PreStart()
     {
@@ -104,7 +92,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         _observer.RunStarting(_settings, _run, address);
         _timeline.Note("run-started", null, address);
         _runLog.RunStarts(_settings, _run.RunId, address);
-        var launches = _roster.Launched.Select(n => NodeLaunches.For(_settings, _run, n.Id, n.LaunchedOn, address)).ToList();
+        var launches = Roster.Launched.Select(n => NodeLaunches.For(_settings, _run, n.Id, n.LaunchedOn, address)).ToList();
         if (launches.Count > 0) _launcher.Tell(new NodeLauncher.StartNodes(launches));
         Timers.StartSingleTimer(JoinTimer, JoinTimedOut.Instance, _settings.JoinLimit);
         WarmUpWhileNodesStart();
@@ -126,7 +114,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<RegisterNode>(HandleRegister);
         Receive<NodeReady>(HandleNodeReady);
         Receive<NodeFailed>(failed => Finish($"node {failed.NodeId} could not set up: {failed.Reason}"));
-        Receive<JoinTimedOut>(_ => Finish($"not every node joined within {_settings.JoinLimit.TotalSeconds:0.###} s: missing {string.Join("; ", _roster.NotJoined())}"));
+        Receive<JoinTimedOut>(_ => Finish($"not every node joined within {_settings.JoinLimit.TotalSeconds:0.###} s: missing {string.Join("; ", Roster.NotJoined())}"));
         NodeLossHandlers(lost => Finish(lost));
         CommonHandlers();
     }
@@ -134,7 +122,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleRegister(RegisterNode register)
     {
         _timeline.Received(register, register.NodeId, null);
-        var admission = _roster.Admit(register, Sender, _run.RunId, _run.Token, (WireClock.NowUs() - _startedUs) / 1000.0);
+        var admission = Roster.Admit(register, Sender, _run.RunId, _run.Token, (WireClock.NowUs() - _startedUs) / 1000.0);
         if (admission.Node is not { } node)
         {
             _log.Warning("Refused node {Node} from {Address} (pid {Pid}): {Reason}", register.NodeId, Sender.Path.Address, register.Pid, admission.Refusal);
@@ -151,17 +139,21 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void HandleNodeReady(NodeReady ready)
     {
-        if (_roster.Find(ready.NodeId) is not { Ready: false } node) return;
+        if (Roster.Find(ready.NodeId) is not { Ready: false } node) return;
         _timeline.Received(ready, node.Id, null);
         node.ReadyWith(ready, WireClock.NowUs());
-        var readyCount = _roster.ReadyCount;
+        var readyCount = Roster.ReadyCount;
         _observer.NodeJoined(node.Id, node.JoinMs, readyCount, _settings.TotalNodes);
         _log.Info("Node {Node} is ready with {Tasks} tasks ({ReadyNodes} of {TotalNodes})", node.Id, ready.Tasks, readyCount, _settings.TotalNodes);
-        if (readyCount < _settings.TotalNodes) return;
+        if (readyCount == _settings.TotalNodes) AllNodesReady();
+    }
+
+    private void AllNodesReady()
+    {
         Timers.Cancel(JoinTimer);
-        _course.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
-        _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(_course.StartupMs, 1));
-        _runLog.ReleaseWaits(_roster.ChooseReleaseWaits(_settings.ReleaseWait));
+        var nodes = _books.AllReady(WireClock.NowUs(), _run.ProcessStartUs);
+        _log.Info("All {TotalNodes} nodes ready {StartupMs} ms after the orchestrator started", _settings.TotalNodes, Math.Round(Course.StartupMs, 1));
+        _runLog.ReleaseWaits(nodes);
         StartLoop(1);
     }
 
@@ -170,26 +162,24 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <param name="prepared">The scenario has prepared the loop already (its reset ran right after the last verdict).</param>
     private void StartLoop(int loop, bool prepared = false)
     {
-        var start = _ahead.Start(loop, _course.LastVerdictUs, WireClock.NowUs());
-        _ledger.Begin(loop, start.StartUs);
-        _roster.NewLoop();
-        _course.LoopBegan(loop, _ledger.StartUs);
-        if (prepared) _ledger.MarkPrepared();
-        else
-        {
-            _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
-            // The reset and the parking overlap: no task acts before the Release, which waits for both.
-            var scenario = _scenario;
-            Task.Run(() => scenario.BeforeTasks(loop))
-                .PipeTo(Self, success: () => new LoopPrepared(loop),
-                    failure: e => new PrepareFailed(loop, scenario.PrepareFailure(loop, e)));
-        }
+        var start = _books.Begin(loop, prepared, WireClock.NowUs());
+        if (!prepared) Prepare(loop);
         // A node parked ahead keeps the PrepareSentUs of its PrepareLoop sent then: its TasksReady answers that one.
-        SendPrepareLoop(loop, _roster.Live.Where(n => !start.ParkedNodes.Contains(n.Id)));
+        SendPrepareLoop(loop, _books.ToPark(start));
         Timers.StartSingleTimer(BarrierTimer, new BarrierTimedOut(loop), _settings.BarrierTimeout);
         Enter(RunPhase.Barrier, Barrier);
         // Out of the books already: the last of them may release this loop, which parks the next one ahead afresh.
         foreach (var (ready, receivedUs) in start.ReadyAhead) NodeTasksReady(ready, receivedUs);
+    }
+
+    /// <summary>The scenario prepares the loop (BeforeTasks) off the actor's thread.</summary>
+    private void Prepare(int loop)
+    {
+        _log.Debug("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks", loop, _scenario.Name);
+        // The reset and the parking overlap: no task acts before the Release, which waits for both.
+        var scenario = _scenario;
+        Task.Run(() => scenario.BeforeTasks(loop))
+            .PipeTo(Self, success: () => new LoopPrepared(loop), failure: e => new PrepareFailed(loop, scenario.PrepareFailure(loop, e)));
     }
 
     /// <summary>Tells these nodes to park their tasks for <paramref name="loop"/> (each send is half of a clock probe).</summary>
@@ -205,12 +195,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         });
         Receive<LoopPrepared>(prepared => prepared.Loop == Loop, _ =>
         {
-            _ledger.MarkPrepared();
+            Ledger.MarkPrepared();
             ReleaseWhenSet();
         });
         Receive<PrepareFailed>(failed => Finish(failed.Reason));
         Receive<BarrierTimedOut>(timeout => timeout.Loop == Loop, _ => EndLoop(
-            $"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", _ledger.NotReady(_roster.All))}", stillRunning: false));
+            $"barrier timeout after {_settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", Ledger.NotReady(Roster.All))}", stillRunning: false));
         NodeLossHandlers(lost => EndLoop(lost, stillRunning: false));
         CommonHandlers();
     }
@@ -218,26 +208,25 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// <summary>A node has every task parked for this loop; its TasksReady arrived at <paramref name="receivedUs"/>.</summary>
     private void NodeTasksReady(TasksReady ready, long receivedUs)
     {
-        if (_roster.Find(ready.NodeId) is { } node) _clocks.Read(node, ready, receivedUs, Loop);
-        _ledger.NodeReady(ready.NodeId);
-        _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, _ledger.ReadyNodes, _settings.TotalNodes);
+        if (Roster.Find(ready.NodeId) is { } node) _clocks.Read(node, ready, receivedUs, Loop);
+        Ledger.NodeReady(ready.NodeId);
+        _log.Debug("Loop {Loop}: node {Node} has every task parked ({ReadyNodes} of {TotalNodes})", Loop, ready.NodeId, Ledger.ReadyNodes, _settings.TotalNodes);
         ReleaseWhenSet();
     }
 
     /// <summary>Releases once the scenario has prepared the loop and every node has its tasks parked.</summary>
     private void ReleaseWhenSet()
     {
-        if (_ledger.Prepared && _ledger.ReadyNodes == _settings.TotalNodes) ReleaseAll();
+        if (_books.ReadyToRelease) ReleaseAll();
     }
 
     private void ReleaseAll()
     {
         Timers.Cancel(BarrierTimer);
-        var release = _release.Instant(WireClock.NowUs());
-        _ledger.Released(release.SentUs, release.AtUs);
+        var release = _books.Release(WireClock.NowUs());
         // Each node gets the instant on its own clock too: the conversion is made here, where the offsets are.
         TellLiveNodes(node => new Release(Loop, release.AtUs, node.ClockThisLoop.ToNodeUs(release.AtUs)), Loop);
-        if (_ahead.ParkAfter(Loop, _plan.LastLoop, _roster.Live, WireClock.NowUs()) is { Count: > 0 } parkAhead) SendPrepareLoop(Loop + 1, parkAhead);
+        if (_books.ParkAhead(WireClock.NowUs()) is { Count: > 0 } parkAhead) SendPrepareLoop(Loop + 1, parkAhead);
         _runLog.Released(Loop, release.AtUs);
         var limit = release.In + _settings.LockTimeout + _settings.LoopTimeout;
         Timers.StartSingleTimer(LoopTimer, new LoopTimedOut(Loop, limit), limit);
@@ -249,34 +238,29 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         Receive<TaskReport>(HandleReport);
         ReadyAheadHandler();
         Receive<LoopTimedOut>(timeout => timeout.Loop == Loop, timeout => EndLoop(
-            $"loop timeout after {timeout.Limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", _ledger.GiveUpSilent(_roster.All))}", stillRunning: true));
+            $"loop timeout after {timeout.Limit.TotalSeconds:0.###} s: no reports from {string.Join(", ", Ledger.GiveUpSilent(Roster.All))}", stillRunning: true));
         NodeLossHandlers(lost =>
         {
             // Tasks still parked (the release instant may be far off) skip the loop; released ones finish it.
             var abort = new AbortLoop(Loop, lost);
             TellLiveNodes(_ => abort, Loop);
-            if (_ledger.Complete) EndLoop(null, stillRunning: true);
+            if (Ledger.Complete) EndLoop(null, stillRunning: true);
         });
         CommonHandlers();
     }
 
     private void HandleReport(TaskReport report)
     {
-        var filing = _ledger.File(report);
-        if (filing == Filing.OtherLoop)
+        var filing = Ledger.File(report);
+        if (filing != Filing.OtherLoop) _timeline.Received(report, report.NodeId, report.Loop, report.TaskId);
+        if (filing != Filing.Filed)
         {
-            _log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", Loop, report.TaskId, report.Loop);
+            _runLog.NotFiled(Loop, report, filing);
             return;
         }
-        _timeline.Received(report, report.NodeId, report.Loop, report.TaskId);
-        if (filing == Filing.Duplicate)
-        {
-            _log.Warning("Loop {Loop}: ignored a second report of task {Task}", Loop, report.TaskId);
-            return;
-        }
-        _observer.TaskReported(Loop, _ledger.Accounted, _ledger.ExpectedTasks);
-        _runLog.TaskReported(Loop, report, _roster.ClockOf(report.NodeId));
-        if (_ledger.Complete) EndLoop(null, stillRunning: true);
+        _observer.TaskReported(Loop, Ledger.Accounted, Ledger.ExpectedTasks);
+        _runLog.TaskReported(Loop, report, Roster.ClockOf(report.NodeId));
+        if (Ledger.Complete) EndLoop(null, stillRunning: true);
     }
 
     /// <summary>Ends the loop: reads the counter and verifies. Tasks not yet accounted for never ran.</summary>
@@ -284,24 +268,13 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     {
         Timers.Cancel(BarrierTimer);
         Timers.Cancel(LoopTimer);
-        _ledger.CutShort(abortReason);
-        if (!stillRunning) _ledger.NeverReleased(_roster.All);
-        var loop = Loop;
+        var (loop, end) = (Loop, _books.End(abortReason, stillRunning));
         Enter(RunPhase.Verifying, Verifying);
-        // No task released: none can have acted, so the outcome is not read (reading the store could race the
-        // loop's own reset and show the previous loop's outcome).
-        if (!_ledger.WasReleased) _ledger.AddToAbort("no task was released, the outcome was not read");
-        var close = _ledger.Close();
-        var suspects = _ledger.SuspectsNote(_roster.All);
         // Whether the run goes on is decided with the verdict (LoopJudging), and the actor follows that decision.
-        var mayGoOn = stillRunning && close.Read && close.Abort is null && !_roster.AnyLost;
-        var (scenario, plan, continueOnFailure, firstLoopStartUs) = (_scenario, _plan, _settings.ContinueOnFailure, _course.FirstLoopStartUs);
-        Task.Run(() =>
-            {
-                var (verification, stopped, next) = LoopJudging.Judge(scenario, close, plan, firstLoopStartUs, WireClock.NowUs, mayGoOn, continueOnFailure);
-                return new LoopJudged(loop, verification, stopped, next);
-            })
-            .PipeTo(Self, failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{suspects}"));
+        var scenario = _scenario;
+        LoopJudging.Start(scenario, end, _books.Plan, Course.FirstLoopStartUs, _settings.ContinueOnFailure)
+            .PipeTo(Self, success: j => new LoopJudged(loop, j.Verification, j.Stopped, j.Next),
+                failure: e => new JudgeFailed(loop, $"scenario {scenario.Name} could not read or judge loop {loop} (AfterTasks, ResultOk): {e.GetBaseException().Message}{end.Suspects}"));
     }
 
     private void Verifying()
@@ -318,26 +291,18 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     /// <summary>A TasksReady for the loop parked ahead, kept until that loop starts.</summary>
     private void ReadyAheadHandler() =>
-        Receive<TasksReady>(_ahead.Awaits, ready =>
+        Receive<TasksReady>(_books.Ahead.Awaits, ready =>
         {
             _timeline.Received(ready, ready.NodeId, ready.Loop);
-            _ahead.Keep(ready, WireClock.NowUs());
+            _books.Ahead.Keep(ready, WireClock.NowUs());
         });
 
     private void HandleJudged(LoopJudged read)
     {
-        // Nodes that never said they were ready this loop keep their last measured clock.
-        var clocks = _roster.Clocks();
-        var lateNodes = _release.Delivered(Loop, _ledger.Reports, id => _roster.Find(id)?.ClockThisLoop, _ledger.ReleaseSentUs, _ledger.ReleaseAtUs);
-        var now = WireClock.NowUs();
-        var record = _ledger.Record(_settings.Loops, read.Verification, _settings.LockTimeout, clocks, lateNodes, now);
-        var verification = record.Verification;
-        _course.Judged(now);
-        _timeline.Note("loop-verdict", read.Loop, $"{verification.Verdict.Name()}: {verification.Outcome.Summary}");
-        var kept = _book.Add(record, _timeline.TakeLoop(read.Loop));
-        _observer.LoopDone(record, kept, _book.Progress(_course.LoopsElapsed(WireClock.NowUs())));
+        var (record, kept) = _books.Judged(read.Loop, read.Verification, WireClock.NowUs());
+        _observer.LoopDone(record, kept, _books.Progress(WireClock.NowUs()));
         _runLog.Verdict(record, _settings.Loops, kept);
-        switch (LoopJudging.After(_ledger.Abort, _roster.AnyLost, verification.Verdict, _settings.ContinueOnFailure, read.Stopped, read.Next))
+        switch (_books.After(record.Verification.Verdict, read.Stopped, read.Next))
         {
             case AfterVerdict.NextLoop next:
                 StartLoop(read.Loop + 1, next.Prepared);
@@ -351,15 +316,15 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void StopBy(StoppedBy stoppedBy)
     {
-        _course.StopBy(stoppedBy);
+        Course.StopBy(stoppedBy);
         if (stoppedBy == StoppedBy.Duration)
-            _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _book.LoopsRun);
+            _log.Info("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops", _run.RunId, _settings.Duration.TotalSeconds, _books.Loops.LoopsRun);
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------
 
     /// <summary>Sends every live node its message (<paramref name="messageFor"/>), each send on the timeline.</summary>
-    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop) => _post.Tell(_roster.Live, messageFor, loop);
+    private void TellLiveNodes(Func<RosterNode, object> messageFor, int? loop) => _post.Tell(Roster.Live, messageFor, loop);
 
     /// <summary>A node lost (its process exited or its association died) in a state: mark it, then react.</summary>
     private void NodeLossHandlers(Action<string> onLost)
@@ -386,12 +351,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         AnswerClockProbes();
         Receive<Interrupt>(_ =>
         {
-            _course.Interrupt();
+            Course.Interrupt();
             Finish("interrupted");
         });
         Receive<RegisterNode>(register =>
         {
-            if (_roster.Find(Sender) is not null) return;
+            if (Roster.Find(Sender) is not null) return;
             _log.Warning("Refused node {Node} from {Address}: the run has started", register.NodeId, Sender.Path.Address);
             Sender.Tell(new NodeRejected(register.NodeId, "the run has started"));
         });
@@ -405,7 +370,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     /// </summary>
     private void Finish(string? reason)
     {
-        _course.Abort(reason);
+        Course.Abort(reason);
         Timers.CancelAll();
         if (reason is not null)
         {
@@ -414,7 +379,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
         }
         TellLiveNodes(_ => Shutdown.Instance, null);
         // A node still starting has no one to tell it: it is ended through its standard input instead.
-        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, _roster.Untold()));
+        _launcher.Tell(new NodeLauncher.StopNodes(_settings.ShutdownTimeout, Roster.Untold()));
         Enter(RunPhase.ShuttingDown, ShuttingDown);
     }
 
@@ -448,8 +413,8 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     protected override void PreRestart(Exception reason, object message)
     {
         _log.Error(reason, "Run {RunId}: the orchestrator failed on {MessageType} in loop {Loop}; the run stops", _run.RunId, message?.GetType().Name, Loop);
-        _observer.Aborting(_course.Abort($"the orchestrator failed: {reason.GetBaseException().Message}")!);
-        foreach (var node in _roster.Live) node.Ref!.Tell(Shutdown.Instance);
+        _observer.Aborting(Course.Abort($"the orchestrator failed: {reason.GetBaseException().Message}")!);
+        foreach (var node in Roster.Live) node.Ref!.Tell(Shutdown.Instance);
         Complete();
         base.PreRestart(reason, message);
     }
@@ -459,10 +424,7 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void Complete()
     {
-        // The verdict covers the loops that ran.
-        var verdict = _course.Verdict(_book.Worst);
-        _timeline.Note("run-ended", null, verdict.Name());
-        _done.TrySetResult(_course.Outcome(verdict, _roster.Records(), _book, _timeline.Events));
+        _done.TrySetResult(_books.Outcome());
         Become(() => ReceiveAny(_ => { }));
     }
 }

@@ -24,6 +24,11 @@ public abstract record AfterVerdict
 /// </summary>
 public static class LoopJudging
 {
+    /// <summary>Judges the loop that ended (<paramref name="end"/>) on a pool thread (<see cref="Judge"/>), the time budget read on the wire clock.</summary>
+    public static Task<(LoopVerification Verification, StoppedBy? Stopped, NextReset Next)> Start(ScenarioSteps scenario, LoopEnd end, LoopPlan plan,
+        long firstLoopStartUs, bool continueOnFailure) =>
+        Task.Run(() => Judge(scenario, end.Close, plan, firstLoopStartUs, WireClock.NowUs, end.MayGoOn, continueOnFailure));
+
     /// <param name="firstLoopStartUs">When the first loop began: the time budget is measured from it once the verdict is in (<paramref name="nowUs"/>).</param>
     /// <param name="mayGoOn">The loop was read, was not cut short and lost no node: only then can another follow it.</param>
     /// <param name="continueOnFailure">A loop not verified does not stop the run.</param>

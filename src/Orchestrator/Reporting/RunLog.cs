@@ -52,6 +52,13 @@ public sealed class RunLog(ILoggingAdapter log)
             log.Warning("Loop {Loop}: task {Task} on {Node} {Outcome}: {Error}", loop, report.TaskId, report.NodeId, report.Outcome, report.Error);
     }
 
+    /// <summary>A report not counted for the loop under way (<paramref name="filing"/>): one from another loop, or a second one of its task.</summary>
+    public void NotFiled(int loop, TaskReport report, Filing filing)
+    {
+        if (filing == Filing.OtherLoop) log.Warning("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", loop, report.TaskId, report.Loop);
+        else if (filing == Filing.Duplicate) log.Warning("Loop {Loop}: ignored a second report of task {Task}", loop, report.TaskId);
+    }
+
     /// <summary>A kept loop's verdict and findings at information level; the others' at debug.</summary>
     public void Verdict(LoopRecord record, int loops, bool kept)
     {

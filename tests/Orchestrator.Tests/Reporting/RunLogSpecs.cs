@@ -52,6 +52,22 @@ public sealed class RunLogSpecs
     }
 
     [Fact]
+    public void A_report_from_another_loop_or_a_second_one_of_a_task_is_a_warning_and_one_filed_is_not_logged_here()
+    {
+        var report = new TaskReport(3, "task-1", "node-1", TaskOutcome.Committed, 0, 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), TaskFailure.None, null);
+
+        new RunLog(_log).NotFiled(4, report, Orchestrator.Books.Filing.OtherLoop);
+        new RunLog(_log).NotFiled(3, report, Orchestrator.Books.Filing.Duplicate);
+        new RunLog(_log).NotFiled(3, report, Orchestrator.Books.Filing.Filed);
+
+        Assert.Equal(
+            [("Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}", new object?[] { 4, "task-1", 3 }),
+             ("Loop {Loop}: ignored a second report of task {Task}", new object?[] { 3, "task-1" })],
+            _log.Events.Select(e => (e.Template, e.Args.ToArray())));
+        Assert.All(_log.Events, e => Assert.Equal(LogLevel.WarningLevel, e.Level));
+    }
+
+    [Fact]
     public void The_release_of_a_planned_loop_is_told_and_of_the_others_at_debug()
     {
         new RunLog(_log).Released(LoopDetail.FirstLoops, 99);
