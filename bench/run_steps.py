@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Where `dotnet run --project src/Orchestrator` spends its time once the app is built, step by step.
 
-    python3 bench/run_steps.py [--reps 5] [--reference ../shared/baseline] [--tool PATH]
+    python3 bench/run_steps.py [--reps 5] [--reference ../shared/baseline] [--tool PATH] [--property NAME=VALUE ...]
 
 Times, alternately and in an empty temp folder each: the reference's default run (`python3 taskrunner.py`),
 `dotnet run --project src/Orchestrator` (the whole), and its steps run alone: `dotnet restore`, `dotnet build
 --no-restore` (the up-to-date check of the projects, and the ReadyToRun step when something changed), and the
-built app (Debug, what `dotnet run` starts); with --tool, an installed actor-runner too. One untimed `dotnet run` first builds Debug. Medians; the dotnet
+built app (Debug, what `dotnet run` starts); with --tool, an installed actor-runner too; with --property, `dotnet run`
+once more with those MSBuild properties set on its command line (a build setting's old value, say, against the
+repository's: both ways in turn in one sitting). One untimed `dotnet run` first builds Debug. Medians; the dotnet
 CLI runs without build servers (as in bench/run.py). Standard library only.
 """
 import argparse
@@ -45,7 +47,11 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "baseline")
     ap.add_argument("--tool", type=Path, default=None, help="an installed actor-runner to time as well")
+    ap.add_argument("--property", action="append", default=[], metavar="NAME=VALUE",
+                    help="time dotnet run also with this MSBuild property set (repeatable)")
     args = ap.parse_args()
+    if any("=" not in p or p.startswith("=") for p in args.property):
+        ap.error("--property takes NAME=VALUE")
     if args.reps < 1:
         ap.error("--reps must be at least 1")
     taskrunner = args.reference.resolve() / "taskrunner.py"
@@ -59,12 +65,18 @@ def main():
         "  dotnet build src/Orchestrator --no-restore": ["dotnet", "build", PROJECT, "--no-restore"],
         "  the built app (bin/Debug)": [APP],
     }
+    if args.property:
+        steps["dotnet run, with " + " ".join(args.property)] = \
+            ["dotnet", "run", "--project", PROJECT] + [f"-p:{p}" for p in args.property]
     if args.tool is not None:
         if not args.tool.is_file():
             ap.error(f"--tool {args.tool}: no such file")
         steps["the installed tool: actor-runner"] = [args.tool.resolve()]
     print("warm-up: dotnet run (builds Debug when needed) ...", flush=True)
     timed(steps["dotnet run --project src/Orchestrator"], timeout_s=1800)
+    for name in steps:
+        if name.startswith("dotnet run, with "):
+            timed(steps[name], timeout_s=1800)
     if args.tool is not None:
         timed(steps["the installed tool: actor-runner"])
     times = {name: [] for name in steps}
