@@ -6,7 +6,7 @@ namespace ActorRunner.Orchestrator.Releasing;
 /// How far ahead of the agreed instant the Release is sent. Fixed when <c>release-lead</c> gives a duration;
 /// otherwise derived from what the last loops measured: each loop's slowest delivery of its Release to a node (sent by
 /// the orchestrator to received by the node, on the orchestrator's clock); the 90th percentile of the last
-/// <see cref="Window"/> of those, one and a half times over, plus the stretch a node spins before the instant and a margin for waking
+/// <see cref="Window"/> of those, twice over, plus the stretch a node spins before the instant and a margin for waking
 /// its threads: a Release that arrives inside the stretch still opens the gate on time, but its tasks are woken late
 /// in it and, on a busy machine, resume less together (without it the unprotected race at 2 tasks was caught in fewer
 /// loops). A single stall (a pause of one process) does not lengthen the next loops; stalls that recur do.
@@ -25,7 +25,7 @@ public sealed class ReleaseLead(TimeSpan? fixedLead)
     public static readonly TimeSpan WakeMargin = TimeSpan.FromMilliseconds(0.5);
 
     /// <summary>The recent deliveries' percentile the lead allows for, and how many times over.</summary>
-    public const double DeliveryPercentile = 0.9, DeliveryFactor = 1.5;
+    public const double DeliveryPercentile = 0.9, DeliveryFactor = 2;
 
     /// <summary>How many loops' slowest deliveries are remembered.</summary>
     public const int Window = 32;
