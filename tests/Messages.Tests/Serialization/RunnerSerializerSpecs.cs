@@ -3,9 +3,7 @@ using System.Text;
 using ActorRunner.Messages;
 using ActorRunner.Messages.Serialization;
 using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using ActorRunner.Tests.Shared;
 
 namespace ActorRunner.Messages.Tests.Serialization;
 
@@ -147,17 +145,10 @@ public sealed class RunnerSerializerSpecs : IDisposable
     }
 
     [Fact]
-    public async Task The_production_setup_makes_serialization_strict_with_the_runner_serializer_and_nothing_else()
-    {
+    public Task The_production_setup_makes_serialization_strict_with_the_runner_serializer_and_nothing_else() =>
         // The actor system as both apps build it: through Akka.Hosting, with the setup they share.
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("strict-serialization-specs", akka => akka.WithRunnerSerialization());
-        using var host = builder.Build();
-        await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        try
+        ProductionActorSystem.With("strict-serialization-specs", system =>
         {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-
             var forReport = system.Serialization.FindSerializerFor(Samples[typeof(TaskReport)]);
             var forShutdown = system.Serialization.FindSerializerFor(Shutdown.Instance);
 
@@ -165,12 +156,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
             Assert.IsType<RunnerSerializer>(forShutdown);
             var refused = Assert.Throws<SerializationException>(() => system.Serialization.FindSerializerFor(new NotAWireMessage("x")));
             Assert.Contains(nameof(NotAWireMessage), refused.Message);
-        }
-        finally
-        {
-            await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-    }
+        });
 
     private sealed record NotAWireMessage(string Text);
 }

@@ -1,9 +1,7 @@
 using ActorRunner.Messages;
 using ActorRunner.Messages.Serialization;
 using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using ActorRunner.Tests.Shared;
 
 namespace ActorRunner.Messages.Tests.Serialization;
 
@@ -18,25 +16,13 @@ public sealed class WireWarmUpSpecs
     }
 
     [Fact]
-    public async Task Each_loop_message_comes_back_from_the_production_wire_as_it_went()
-    {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("wire-warm-up-specs", akka => akka.WithRunnerSerialization());
-        using var host = builder.Build();
-        await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        try
+    public Task Each_loop_message_comes_back_from_the_production_wire_as_it_went() =>
+        ProductionActorSystem.With("wire-warm-up-specs", system =>
         {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-
             var exception = Record.Exception(() => WireWarmUp.RoundTrip(system, WireWarmUp.LoopMessages("node-1", "task-1")));
 
             Assert.Null(exception);
-        }
-        finally
-        {
-            await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-    }
+        });
 
     [Fact]
     public void A_message_that_does_not_come_back_equal_is_named()
