@@ -7,6 +7,7 @@ using ActorRunner.Orchestrator.Reporting;
 using ActorRunner.Orchestrator.Verification;
 using ActorRunner.Scenarios;
 using Akka.Actor;
+using Akka.Event;
 using Spectre.Console;
 
 namespace ActorRunner.Orchestrator.Actors;
@@ -39,13 +40,13 @@ public static class LoopWarmUp
         foreach (var filed in reports) ledger.File(filed);
         var close = ledger.Close();
         var clocks = new Dictionary<string, NodeClock> { [Node] = NodeClock.Same };
-        var delivery = ReleaseDelivery.Of(ledger.Reports, id => clocks.GetValueOrDefault(id), ledger.ReleaseSentUs, ledger.ReleaseAtUs);
-        new ReleaseLead(null).Observed(delivery?.SlowestUs ?? 0);
+        var lateNodes = new ReleaseTiming(settings.ReleaseDelay, settings.ReleaseLead, NoLogger.Instance)
+            .Delivered(close.Loop, ledger.Reports, id => clocks.GetValueOrDefault(id), ledger.ReleaseSentUs, ledger.ReleaseAtUs);
         var results = LoopVerifier.Results(close.Reports, close.Missing);
         var counter = reports.Max(r => r.Written);
         var outcome = new ScenarioOutcome($"counter = {counter}, expected {close.Expected}", counter);
         var verification = LoopVerifier.Verify(close.Expected, results, outcome, IncrementInvariant.Judge("counter", close.Expected, counter, results));
-        var record = ledger.Record(settings.Loops, verification, settings.LockTimeout, clocks, delivery?.Late.Select(l => l.Node).ToList() ?? [], WireClock.NowUs());
+        var record = ledger.Record(settings.Loops, verification, settings.LockTimeout, clocks, lateNodes, WireClock.NowUs());
 
         var book = new LoopBook();
         var kept = book.Add(record, []);
