@@ -258,9 +258,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
             _runLog.NotFiled(Loop, report, filing);
             return;
         }
-        _observer.TaskReported(Loop, Ledger.Accounted, Ledger.ExpectedTasks);
-        _runLog.TaskReported(Loop, report, Roster.ClockOf(report.NodeId));
-        if (Ledger.Complete) EndLoop(null, stillRunning: true);
+        // The last report starts the judging (off the actor's thread) before it is shown and logged: the next loop
+        // waits for the verdict, not for the console.
+        var (loop, accounted, complete) = (Loop, Ledger.Accounted, Ledger.Complete);
+        if (complete) EndLoop(null, stillRunning: true);
+        _observer.TaskReported(loop, accounted, Ledger.ExpectedTasks);
+        _runLog.TaskReported(loop, report, Roster.ClockOf(report.NodeId));
     }
 
     /// <summary>Ends the loop: reads the counter and verifies. Tasks not yet accounted for never ran.</summary>
@@ -300,17 +303,16 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
     private void HandleJudged(LoopJudged read)
     {
         var (record, kept) = _books.Judged(read.Loop, read.Verification, WireClock.NowUs());
+        var after = _books.After(record.Verification.Verdict, read.Stopped, read.Next);
+        // The next loop starts (and is released at once when its tasks are parked already) before this verdict is
+        // shown and logged: the console and the log are off the loop's path. Each line names its own loop.
+        if (after is AfterVerdict.NextLoop next) StartLoop(read.Loop + 1, next.Prepared);
         _observer.LoopDone(record, kept, _books.Progress(WireClock.NowUs()));
         _runLog.Verdict(record, _settings.Loops, kept);
-        switch (_books.After(record.Verification.Verdict, read.Stopped, read.Next))
+        if (after is AfterVerdict.Finish finish)
         {
-            case AfterVerdict.NextLoop next:
-                StartLoop(read.Loop + 1, next.Prepared);
-                break;
-            case AfterVerdict.Finish finish:
-                if (finish.StoppedBy is { } stoppedBy) StopBy(stoppedBy);
-                Finish(finish.Reason);
-                break;
+            if (finish.StoppedBy is { } stoppedBy) StopBy(stoppedBy);
+            Finish(finish.Reason);
         }
     }
 
