@@ -5,8 +5,8 @@
 
 Times, alternately and in an empty temp folder each: the reference's default run (`python3 taskrunner.py`),
 `dotnet run --project src/Orchestrator` (the whole), and its steps run alone: `dotnet restore`, `dotnet build
---no-restore` (the up-to-date check of the projects, and the ReadyToRun step when something changed), and the
-built app (Debug, what `dotnet run` starts); with --tool, an installed actor-runner too; with --property, `dotnet run`
+--no-restore` (the up-to-date checks: with nothing changed, the restore and the Debug build are skipped; see
+Directory.Build.targets), and the built app (Debug, what `dotnet run` starts); with --tool, an installed actor-runner too; with --property, `dotnet run`
 once more with those MSBuild properties set on its command line (a build setting's old value, say, against the
 repository's: both ways in turn in one sitting). One untimed `dotnet run` first builds Debug. Medians; the dotnet
 CLI runs without build servers (as in bench/run.py). Standard library only.
