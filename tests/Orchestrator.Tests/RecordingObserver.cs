@@ -23,10 +23,29 @@ public sealed class RecordingObserver : IRunObserver
     /// <summary>A call that throws, as a defect in the orchestrator's own code would (null: none).</summary>
     public string? Throws { get; set; }
 
+    private readonly Dictionary<string, (ManualResetEventSlim Gate, int After)> _holds = new();
+
+    /// <summary>Calls of <paramref name="call"/> after the first <paramref name="after"/> block (at most 10 s) until <see cref="Release"/>.</summary>
+    public void Hold(string call, int after = 0)
+    {
+        lock (_calls) _holds[call] = (new ManualResetEventSlim(false), after);
+    }
+
+    public void Release(string call)
+    {
+        lock (_calls) _holds[call].Gate.Set();
+    }
+
     private void Record(string call, string detail = "")
     {
         if (call == Throws) throw new InvalidOperationException($"{call} failed");
-        lock (_calls) _calls.Add((call, detail));
+        ManualResetEventSlim? gate = null;
+        lock (_calls)
+        {
+            _calls.Add((call, detail));
+            if (_holds.TryGetValue(call, out var hold) && _calls.Count(c => c.Call == call) > hold.After) gate = hold.Gate;
+        }
+        gate?.Wait(TimeSpan.FromSeconds(10));
     }
 
     public void RunStarting(RunSettings settings, RunContext run, string address) => Record(nameof(RunStarting), address);

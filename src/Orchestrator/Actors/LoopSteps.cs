@@ -7,6 +7,12 @@ using Akka.Event;
 
 namespace ActorRunner.Orchestrator.Actors;
 
+/// <summary>A report filed for the loop under way (<paramref name="Loop"/>): how many of its tasks are accounted for, and whether that is all of them.</summary>
+public readonly record struct FiledReport(int Loop, int Accounted, bool Complete);
+
+/// <summary>A loop's verdict in the books: its record, whether it is kept in full, and what follows it.</summary>
+public readonly record struct JudgedLoop(LoopRecord Record, bool Kept, AfterVerdict After);
+
 /// <summary>
 /// What each of the orchestrator's loop states does with a message, beyond choosing the next state: the loop begun and
 /// its tasks parked, each node's TasksReady read (a clock probe) and counted, the Release sent to every node with the
@@ -90,19 +96,24 @@ public sealed class LoopSteps(RunSettings settings, RunContext run, ScenarioStep
     public string BarrierTimedOut() =>
         $"barrier timeout after {settings.BarrierTimeout.TotalSeconds:0.###} s: not ready: {string.Join(", ", Ledger.NotReady(Roster.All))}";
 
-    /// <summary>A task's report: filed, shown and logged, or logged as not counted. True when every task of the loop is accounted for.</summary>
-    public bool Report(TaskReport report)
+    /// <summary>A task's report: filed (and on the timeline), or logged as not counted (null).</summary>
+    public FiledReport? File(TaskReport report)
     {
         var filing = Ledger.File(report);
         if (filing != Filing.OtherLoop) books.Timeline.Received(report, report.NodeId, report.Loop, report.TaskId);
         if (filing != Filing.Filed)
         {
             runLog.NotFiled(Loop, report, filing);
-            return false;
+            return null;
         }
-        observer.TaskReported(Loop, Ledger.Accounted, Ledger.ExpectedTasks);
-        runLog.TaskReported(Loop, report, Roster.ClockOf(report.NodeId));
-        return Ledger.Complete;
+        return new FiledReport(Loop, Ledger.Accounted, Ledger.Complete);
+    }
+
+    /// <summary>A report filed (<paramref name="filed"/>), shown and logged: after the judging has started when it was the loop's last.</summary>
+    public void Show(TaskReport report, FiledReport filed)
+    {
+        observer.TaskReported(filed.Loop, filed.Accounted, Ledger.ExpectedTasks);
+        runLog.TaskReported(filed.Loop, report, Roster.ClockOf(report.NodeId));
     }
 
     /// <summary>Why the loop ends when its reports did not all come within <paramref name="limit"/>: the tasks still silent are given up on, by node.</summary>
@@ -131,18 +142,25 @@ public sealed class LoopSteps(RunSettings settings, RunContext run, ScenarioStep
         books.Ahead.Keep(ready, WireClock.NowUs());
     }
 
-    /// <summary>
-    /// <paramref name="loop"/> judged: its record made, shown and logged, and what follows; when the loops ran out (their
-    /// count, the time budget), the run's course says so.
-    /// </summary>
-    public AfterVerdict Judged(int loop, LoopVerification verification, StoppedBy? stopped, NextReset next)
+    /// <summary><paramref name="loop"/> judged (<paramref name="verification"/>): its record made and kept in the books, and what follows it.</summary>
+    public JudgedLoop Judged(int loop, LoopVerification verification, StoppedBy? stopped, NextReset next)
     {
         var (record, kept) = books.Judged(loop, verification, WireClock.NowUs());
-        observer.LoopDone(record, kept, books.Progress(WireClock.NowUs()));
-        runLog.Verdict(record, settings.Loops, kept);
-        var after = books.After(record.Verification.Verdict, stopped, next);
-        if (after is AfterVerdict.Finish { StoppedBy: { } stoppedBy }) StopBy(stoppedBy);
-        return after;
+        return new JudgedLoop(record, kept, books.After(record.Verification.Verdict, stopped, next));
+    }
+
+    /// <summary>A verdict shown and logged: after the next loop has started, when one follows.</summary>
+    public void Show(JudgedLoop judged)
+    {
+        observer.LoopDone(judged.Record, judged.Kept, books.Progress(WireClock.NowUs()));
+        runLog.Verdict(judged.Record, settings.Loops, judged.Kept);
+    }
+
+    /// <summary>The run finishes after a verdict (<paramref name="finish"/>): when the loops ran out (their count, the time budget), the run's course says so. Why it stops early, if it does.</summary>
+    public string? Stopped(AfterVerdict.Finish finish)
+    {
+        if (finish.StoppedBy is { } stoppedBy) StopBy(stoppedBy);
+        return finish.Reason;
     }
 
     private void StopBy(StoppedBy stoppedBy)

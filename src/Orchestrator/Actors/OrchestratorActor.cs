@@ -157,7 +157,11 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void HandleReport(TaskReport report)
     {
-        if (_loop.Report(report)) EndLoop(null, stillRunning: true);
+        if (_loop.File(report) is not { } filed) return;
+        // The last report starts the judging (off the actor's thread) before it is shown and logged: the next loop
+        // waits for the verdict, not for the console.
+        if (filed.Complete) EndLoop(null, stillRunning: true);
+        _loop.Show(report, filed);
     }
 
     /// <summary>Ends the loop: reads the counter and verifies. Tasks not yet accounted for never ran.</summary>
@@ -190,15 +194,12 @@ public sealed class OrchestratorActor : ReceiveActor, IWithTimers
 
     private void HandleJudged(LoopJudged judged)
     {
-        switch (_loop.Judged(judged.Loop, judged.Verification, judged.Stopped, judged.Next))
-        {
-            case AfterVerdict.NextLoop next:
-                StartLoop(judged.Loop + 1, next.Prepared);
-                break;
-            case AfterVerdict.Finish finish:
-                Finish(finish.Reason);
-                break;
-        }
+        var verdict = _loop.Judged(judged.Loop, judged.Verification, judged.Stopped, judged.Next);
+        // The next loop starts (and is released at once when its tasks are parked already) before this verdict is
+        // shown and logged: the console and the log are off the loop's path. Each line names its own loop.
+        if (verdict.After is AfterVerdict.NextLoop next) StartLoop(judged.Loop + 1, next.Prepared);
+        _loop.Show(verdict);
+        if (verdict.After is AfterVerdict.Finish finish) Finish(_loop.Stopped(finish));
     }
 
     // ---- node loss, interruption, shutting down ------------------------------------------------

@@ -29,6 +29,8 @@ public static class RunHost
     public static async Task<int> RunAsync(RunRequest request, IRunPresenter? presenter = null)
     {
         if (Load(request) is not { } loaded) return (int)ExitCode.BadUsage;
+        // A scenario that holds something for the run (a connection) gives it back once the run is over.
+        using var scenarioHeld = loaded.Scenario as IDisposable;
         var settings = loaded.Settings;
         if (CheckScenario(loaded.Scenario, settings) is { } refused) return refused;
         WarnBeforeStarting(settings);

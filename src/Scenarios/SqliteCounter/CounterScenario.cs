@@ -4,7 +4,7 @@ namespace ActorRunner.Scenarios.SqliteCounter;
 /// The built-in "sqlite-counter": a one-row SQLite table that every task reads, adds one to and writes back. With T
 /// tasks the counter must end at T, and the values the tasks read must be exactly 0..T-1, each once.
 /// </summary>
-public sealed class CounterScenario : Scenario
+public sealed class CounterScenario : Scenario, IDisposable
 {
     public const string Name = "sqlite-counter";
 
@@ -45,8 +45,23 @@ public sealed class CounterScenario : Scenario
             : throw new ScenarioSettingsException(run.Settings.Name("synchronous"), $"'{value}' is not one of {string.Join(", ", CounterDatabase.SynchronousLevels)}");
     }
 
-    // The orchestrator's reset and read are not part of the race: they never wait for the disk.
-    private static CounterState State(ScenarioRun run) => new(run.DbPath, run.Lock.Timeout, "off");
+    private CounterState? _state;
+
+    // The orchestrator's reset and read are not part of the race: they never wait for the disk. One state a run (its
+    // connection kept from loop to loop), made anew should a run name another file.
+    private CounterState State(ScenarioRun run)
+    {
+        if (_state?.Path == run.DbPath) return _state;
+        _state?.Dispose();
+        return _state = new CounterState(run.DbPath, run.Lock.Timeout, "off");
+    }
+
+    /// <summary>Closes the orchestrator's connection to the counter (the run is over).</summary>
+    public void Dispose()
+    {
+        _state?.Dispose();
+        _state = null;
+    }
 
     public override void BeforeRun(LoopContext context) => State(context.Run).Prepare();
 

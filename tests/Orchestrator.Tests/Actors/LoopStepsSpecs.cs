@@ -137,21 +137,36 @@ public sealed class LoopStepsSpecs
     }
 
     [Fact]
-    public void Each_report_is_filed_and_shown_and_the_loop_ends_with_its_last_task_a_second_or_late_one_is_not_counted()
+    public void Each_report_is_filed_on_the_timeline_a_second_or_late_one_is_not_counted_and_the_last_completes_the_loop()
     {
         Released();
 
-        Assert.False(_steps.Report(Committed(1, "task-1", "node-1", 0)));
-        Assert.False(_steps.Report(Committed(1, "task-1", "node-1", 0)));
-        Assert.False(_steps.Report(Committed(0, "task-2", "node-1", 0)));
-        Assert.False(_steps.Report(Committed(1, "task-2", "node-1", 1)));
-        Assert.True(_steps.Report(Committed(1, "task-3", "node-2", 2)));
+        Assert.Equal(new FiledReport(1, 1, false), _steps.File(Committed(1, "task-1", "node-1", 0)));
+        Assert.Null(_steps.File(Committed(1, "task-1", "node-1", 0)));
+        Assert.Null(_steps.File(Committed(0, "task-2", "node-1", 0)));
+        Assert.Equal(new FiledReport(1, 2, false), _steps.File(Committed(1, "task-2", "node-1", 1)));
+        Assert.Equal(new FiledReport(1, 3, true), _steps.File(Committed(1, "task-3", "node-2", 2)));
 
-        Assert.Equal(["loop 1 1/3", "loop 1 2/3", "loop 1 3/3"], _run.Observer.Calls.Select(c => c.Detail));
+        Assert.Empty(_run.Observer.Calls);
         Assert.Equal(["Loop {Loop}: ignored a second report of task {Task}", "Loop {Loop}: ignored a late report of task {Task} from loop {ReportLoop}"],
             _run.Log.Events.Where(e => e.Level == LogLevel.WarningLevel).Select(e => e.Template));
         Assert.Equal(4, _run.Timeline.TakeLoop(1).Count(e => e.Event == "received" && e.Message == "TaskReport"));
         Assert.Empty(_run.Timeline.TakeLoop(0));
+    }
+
+    [Fact]
+    public void A_report_filed_is_shown_and_logged_for_its_own_loop_on_both_clocks_even_once_the_loop_has_ended()
+    {
+        Released();
+        var report = Committed(1, "task-3", "node-2", 2) with { Phases = new TaskPhases(1, 2_000, 3, 4, 5, 6, 7) };
+        var filed = _steps.File(report)!.Value;
+        _run.Books.End(null, stillRunning: true);
+
+        _steps.Show(report, filed);
+
+        Assert.Equal(("TaskReported", "loop 1 1/3"), Assert.Single(_run.Observer.Calls));
+        var logged = _run.Log.Events.Single(e => e.Template.StartsWith("Loop {Loop}: task {Task} on {Node} read {Observed}"));
+        Assert.Equal<object?>([1, "task-3", "node-2", 2L, 3L, 2_000L, 2_300L], logged.Args);
     }
 
     [Fact]
@@ -164,7 +179,7 @@ public sealed class LoopStepsSpecs
 
         NodeReady("node-2", 1);
         var limit = _steps.Release();
-        _steps.Report(Committed(1, "task-1", "node-1", 0));
+        _steps.File(Committed(1, "task-1", "node-1", 0));
 
         Assert.Equal("loop timeout after 2.51 s: no reports from node-1 (1 tasks), node-2 (1 tasks)", _steps.TimedOut(limit));
         Assert.True(_run.Books.Ledger.Complete, "the silent tasks are given up on");
@@ -181,8 +196,8 @@ public sealed class LoopStepsSpecs
         Assert.Equal(new AbortLoop(1, "node node-2 exited with code 137"), _node1.Told[^1]);
         Assert.IsNotType<AbortLoop>(_node2.Told[^1]);
         _run.Books.Ledger.Lost(_run.Books.Roster.Find("node-2")!, "node node-2 exited with code 137");
-        _steps.Report(Committed(1, "task-1", "node-1", 0));
-        _steps.Report(Committed(1, "task-2", "node-1", 1));
+        _steps.File(Committed(1, "task-1", "node-1", 0));
+        _steps.File(Committed(1, "task-2", "node-1", 1));
         Assert.True(_steps.Abort("node node-2 exited with code 137"));
     }
 
@@ -202,34 +217,44 @@ public sealed class LoopStepsSpecs
     }
 
     [Fact]
-    public void A_verdict_is_shown_and_logged_and_the_next_loop_follows_prepared_while_loops_remain()
+    public void A_verdict_is_kept_in_the_books_with_what_follows_and_shown_and_logged_apart()
     {
         Released();
         _run.Books.End(null, stillRunning: true);
 
-        var after = _steps.Judged(1, Verified(), null, NextReset.Done.Instance);
+        var judged = _steps.Judged(1, Verified(), null, NextReset.Done.Instance);
 
-        Assert.Equal(new AfterVerdict.NextLoop(Prepared: true), after);
+        Assert.Equal(new AfterVerdict.NextLoop(Prepared: true), judged.After);
+        Assert.Equal((1, true), (judged.Record.Loop, judged.Kept));
+        Assert.Equal(1, _run.Books.Loops.LoopsRun);
+        Assert.Empty(_run.Observer.Calls);
+        Assert.DoesNotContain(_run.Log.Events, e => e.Template.StartsWith("Loop {Loop} of {Loops}:"));
+
+        _steps.Show(judged);
+
         Assert.Equal(("LoopDone", "loop 1 kept True done 1"), _run.Observer.Calls[^1]);
         Assert.Equal(LogLevel.InfoLevel, _run.Log.Events.Single(e => e.Template.StartsWith("Loop {Loop} of {Loops}:")).Level);
         Assert.Equal(StoppedBy.Failure, _run.Books.Course.StoppedBy);
     }
 
     [Fact]
-    public void A_spent_time_budget_finishes_the_run_and_says_so_and_a_loop_count_run_out_says_nothing()
+    public void A_spent_time_budget_finishes_the_run_and_says_so_a_loop_count_run_out_says_nothing_and_an_abort_gives_its_reason()
     {
         Released();
         _run.Books.End(null, stillRunning: true);
 
-        var after = _steps.Judged(1, Verified(), StoppedBy.Duration, NextReset.NotRun.Instance);
+        var judged = _steps.Judged(1, Verified(), StoppedBy.Duration, NextReset.NotRun.Instance);
 
-        Assert.Equal(new AfterVerdict.Finish(null, StoppedBy.Duration), after);
+        var finish = Assert.IsType<AfterVerdict.Finish>(judged.After);
+        Assert.Equal(StoppedBy.Failure, _run.Books.Course.StoppedBy);
+        Assert.Null(_steps.Stopped(finish));
         Assert.Equal(StoppedBy.Duration, _run.Books.Course.StoppedBy);
         var spent = _run.Log.Single("Run {RunId}: the time budget of {DurationS} s is spent after {LoopsRun} loops");
         Assert.Equal<object?>([RunId, 30.0, 1], spent.Args);
 
-        Assert.Equal(new AfterVerdict.Finish(null, StoppedBy.Loops), _steps.Judged(1, Verified(), StoppedBy.Loops, NextReset.NotRun.Instance));
+        Assert.Null(_steps.Stopped(new AfterVerdict.Finish(null, StoppedBy.Loops)));
         Assert.Equal(StoppedBy.Loops, _run.Books.Course.StoppedBy);
+        Assert.Equal("lost node node-2", _steps.Stopped(new AfterVerdict.Finish("lost node node-2")));
         Assert.Single(_run.Log.Events, e => e.Template.Contains("time budget"));
     }
 
@@ -243,9 +268,9 @@ public sealed class LoopStepsSpecs
             _run.Log.Single("Loop {Loop}: scenario {Scenario} prepares the loop while the nodes park their tasks").Args);
 
         Released();
-        _steps.Report(Committed(1, "task-1", "node-1", 0));
-        _steps.Report(Committed(1, "task-2", "node-1", 1));
-        _steps.Report(Committed(1, "task-3", "node-2", 2));
+        _steps.File(Committed(1, "task-1", "node-1", 0));
+        _steps.File(Committed(1, "task-2", "node-1", 1));
+        _steps.File(Committed(1, "task-3", "node-2", 2));
         var judged = await _steps.Judge(_run.Books.End(null, stillRunning: true)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(Verdict.Verified, judged.Verification.Verdict);

@@ -281,7 +281,8 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
         Assert.Equal([1, 2], _state.PreparedLoops);
-        Assert.Equal(1, _observer.Count("LoopDone"));
+        // Loop 1's verdict is shown once loop 2 is under way (the console is off the loop's path).
+        AwaitAssert(() => Assert.Equal(1, _observer.Count("LoopDone")), Wait);
         ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
 
         var outcome = await Outcome();
@@ -290,6 +291,41 @@ public sealed class OrchestratorActorSpecs : TestKit
         Assert.Equal(2, outcome.Summary.Verified);
         // The last loop parks nothing ahead.
         _node1.ExpectMsg<Shutdown>(Wait);
+    }
+
+    [Fact]
+    public async Task The_next_loops_release_and_the_judging_wait_for_no_console_line()
+    {
+        var orchestrator = StartOrchestrator(_settings with { Loops = 2 });
+        JoinBoth(orchestrator);
+        ParkAndRelease(orchestrator);
+        var (prepare1, prepare2) = (_node1.ExpectMsg<PrepareLoop>(Wait), _node2.ExpectMsg<PrepareLoop>(Wait));
+        _state.Counter = 4;
+        _state.Reading.Reset();
+        // The console is stuck on the last report's progress and then on loop 1's verdict line.
+        _observer.Hold("TaskReported", after: 3);
+        _observer.Hold("LoopDone");
+        _node1.Send(orchestrator, Ready(prepare1, "node-1"));
+        _node2.Send(orchestrator, Ready(prepare2, "node-2"));
+        ReportAll(orchestrator, 0, 1, 2, 3);
+
+        // The last report starts the reading of loop 1's outcome while the console still shows it.
+        Assert.True(_state.ReadStarted.Wait(Wait), "the outcome is read before the last report is shown");
+        Assert.Equal(4, _observer.Count("TaskReported")); // the fourth is the one held
+        _state.Reading.Set();
+        _observer.Release("TaskReported");
+
+        // Loop 2 is released while loop 1's verdict line is still being written.
+        Assert.Equal(2, _node1.ExpectMsg<Release>(Wait).Loop);
+        Assert.Equal(2, _node2.ExpectMsg<Release>(Wait).Loop);
+        AwaitAssert(() => Assert.Equal(1, _observer.Count("LoopDone")), Wait);
+        _observer.Release("LoopDone");
+        ReportAllOf(orchestrator, 2, 0, 1, 2, 3);
+
+        var outcome = await Outcome();
+
+        Assert.Equal(2, outcome.Summary.Verified);
+        Assert.Equal(2, _observer.Count("LoopDone"));
     }
 
     [Fact]
@@ -598,6 +634,9 @@ public sealed class OrchestratorActorSpecs : TestKit
         /// <summary>Open: the outcome is read at once; reset, a read waits until it is set again (at most 10 s).</summary>
         public ManualResetEventSlim Reading { get; } = new(true);
 
+        /// <summary>Set once an outcome begins to be read.</summary>
+        public ManualResetEventSlim ReadStarted { get; } = new(false);
+
         public long Counter
         {
             get => Interlocked.Read(ref _counter);
@@ -622,6 +661,7 @@ public sealed class OrchestratorActorSpecs : TestKit
 
         public override ScenarioOutcome AfterTasks(LoopContext context)
         {
+            ReadStarted.Set();
             Reading.Wait(TimeSpan.FromSeconds(10));
             return new($"counter = {Counter}", Counter);
         }

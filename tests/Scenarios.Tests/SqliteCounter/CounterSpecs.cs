@@ -18,13 +18,47 @@ public sealed class CounterSpecs : IDisposable
         _state = new CounterState(_db, BusyTimeout);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        _state.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     private CounterTask OpenTask(bool exclusiveTransaction = false)
     {
         var task = new CounterTask(_db, BusyTimeout, exclusiveTransaction);
         task.Open();
         return task;
+    }
+
+    /// <summary>This process's open descriptors on the counter's file.</summary>
+    private int DescriptorsOnDb() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd => fd.LinkTarget == _db);
+
+    [Fact]
+    public void The_orchestrators_side_keeps_one_connection_from_loop_to_loop_and_closes_it_when_the_run_is_over()
+    {
+        var scenario = new CounterScenario();
+        var run = new ScenarioRun("run-specs", CounterScenario.Name, 2, 5, new LockInfo("file", BusyTimeout, false), _db,
+            new ScenarioSection("actor-runner.sqlite", scenario.DefaultSettings));
+        scenario.BeforeRun(new LoopContext(run, 0, NullLogger.Instance));
+        var before = DescriptorsOnDb();
+        using var task = OpenTask();
+
+        for (var loop = 1; loop <= 5; loop++)
+        {
+            var context = new LoopContext(run, loop, NullLogger.Instance);
+            scenario.BeforeTasks(context);
+            task.Act();
+            task.Act();
+            Assert.Equal(2, scenario.AfterTasks(context).Value);
+            // The task's connection and the orchestrator's one, whatever the loop.
+            Assert.Equal(before + 1, DescriptorsOnDb());
+        }
+        Assert.True(before >= 1, "the orchestrator's connection is open once the run is prepared");
+
+        scenario.Dispose();
+        Assert.Equal(1, DescriptorsOnDb());
     }
 
     [Fact]
