@@ -62,4 +62,10 @@ public static class LoopWarmUp
         console.LoopDone(record, kept, book.Progress(TimeSpan.FromMilliseconds(1)));
         return record;
     }
+
+    /// <summary>Runs the loop's path once (<see cref="Run"/>) on a pool thread, while the nodes start; a failure is only a warning.</summary>
+    public static void WhileNodesStart(ActorSystem system, RunSettings settings, RunContext run, ILoggingAdapter log) =>
+        System.Threading.Tasks.Task.Run(() => Run(system, settings, run)).ContinueWith(
+            failed => log.Warning("Run {RunId}: the warm-up of the loop's path failed (the first loop may be slower): {Error}", run.RunId, failed.Exception?.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
 }

@@ -29,6 +29,10 @@ public static class LoopJudging
         long firstLoopStartUs, bool continueOnFailure) =>
         Task.Run(() => Judge(scenario, end.Close, plan, firstLoopStartUs, WireClock.NowUs, end.MayGoOn, continueOnFailure));
 
+    /// <summary>Why the run stops when scenario <paramref name="scenario"/> could not read or judge the loop that ended (<paramref name="end"/>): its error, and who may hold the store.</summary>
+    public static string Failure(string scenario, int loop, Exception error, LoopEnd end) =>
+        $"scenario {scenario} could not read or judge loop {loop} (AfterTasks, ResultOk): {error.GetBaseException().Message}{end.Suspects}";
+
     /// <param name="firstLoopStartUs">When the first loop began: the time budget is measured from it once the verdict is in (<paramref name="nowUs"/>).</param>
     /// <param name="mayGoOn">The loop was read, was not cut short and lost no node: only then can another follow it.</param>
     /// <param name="continueOnFailure">A loop not verified does not stop the run.</param>

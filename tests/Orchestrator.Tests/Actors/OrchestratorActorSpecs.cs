@@ -669,49 +669,4 @@ public sealed class OrchestratorActorSpecs : TestKit
         public override ScenarioJudgement ResultOk(LoopContext context, ScenarioOutcome outcome, IReadOnlyList<TaskResult> results) =>
             Scenarios.SqliteCounter.CounterScenario.Judge(context.Run.Tasks, outcome.Value, results);
     }
-
-    private sealed class RecordingObserver : IRunObserver
-    {
-        private readonly List<string> _calls = new();
-
-        public int Count(string call)
-        {
-            lock (_calls) return _calls.Count(c => c == call);
-        }
-
-        /// <summary>A call that throws, as a defect in the orchestrator's own code would (null: none).</summary>
-        public string? Throws { get; set; }
-
-        private readonly Dictionary<string, (ManualResetEventSlim Gate, int After)> _holds = new();
-
-        /// <summary>Calls of <paramref name="call"/> after the first <paramref name="after"/> block (at most 10 s) until <see cref="Release"/>.</summary>
-        public void Hold(string call, int after = 0)
-        {
-            lock (_calls) _holds[call] = (new ManualResetEventSlim(false), after);
-        }
-
-        public void Release(string call)
-        {
-            lock (_calls) _holds[call].Gate.Set();
-        }
-
-        private void Record(string call)
-        {
-            if (call == Throws) throw new InvalidOperationException($"{call} failed");
-            ManualResetEventSlim? gate = null;
-            lock (_calls)
-            {
-                _calls.Add(call);
-                if (_holds.TryGetValue(call, out var hold) && _calls.Count(c => c == call) > hold.After) gate = hold.Gate;
-            }
-            gate?.Wait(TimeSpan.FromSeconds(10));
-        }
-
-        public void RunStarting(RunSettings settings, RunContext run, string address) => Record(nameof(RunStarting));
-        public void NodeJoined(string nodeId, double joinMs, int ready, int expected) => Record(nameof(NodeJoined));
-        public void LoopDone(LoopRecord loop, bool kept, LoopProgress progress) => Record(nameof(LoopDone));
-        public void TaskReported(int loop, int reported, int expected) => Record(nameof(TaskReported));
-        public void ClockStepped(Orchestrator.Reporting.ClockStep step) => Record(nameof(ClockStepped));
-        public void Aborting(string reason) => Record(nameof(Aborting));
-    }
 }

@@ -36,7 +36,7 @@ public sealed class NodeLossesSpecs
     [Fact]
     public void A_node_whose_association_dies_is_lost_as_unreachable_and_one_not_known_is_no_loss()
     {
-        var actor = new FakeRef("node-2");
+        var actor = new RecordingRef("node-2");
         _roster.Admit(new Messages.RegisterNode("run", "token", "node-2", 7, "host", Messages.Protocol.Version), actor, "run", "token", 1.0);
         _ledger.Released(10, 20);
 
@@ -45,7 +45,7 @@ public sealed class NodeLossesSpecs
         Assert.Equal("node-2", loss?.NodeId);
         Assert.Equal($"node node-2 at {actor.Path.Address} is unreachable", loss?.Reason);
         Assert.True(_ledger.IsIndeterminate("task-3"), "released: the task may have acted");
-        Assert.Null(_losses.Unreachable(new FakeRef("stranger")));
+        Assert.Null(_losses.Unreachable(new RecordingRef("stranger")));
         Assert.Null(_losses.Exited(new NodeLauncher.NodeExited("node-9", 1, 1, null)));
     }
 
@@ -57,11 +57,5 @@ public sealed class NodeLossesSpecs
         Assert.Equal((int?)0, _roster.Find("node-2")!.ExitCode);
         Assert.False(_roster.AnyLost);
         Assert.Empty(_ledger.Missing);
-    }
-
-    private sealed class FakeRef(string name) : MinimalActorRef
-    {
-        public override ActorPath Path { get; } = new RootActorPath(new Address("akka", "losses-specs")) / name;
-        public override IActorRefProvider Provider => throw new NotSupportedException("no actor system behind a fake reference");
     }
 }

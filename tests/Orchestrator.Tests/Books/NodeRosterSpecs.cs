@@ -43,7 +43,7 @@ public sealed class NodeRosterSpecs
     public void A_planned_node_is_admitted_once_and_the_same_actor_again_without_registering_twice()
     {
         var roster = Roster();
-        var node1 = new FakeRef("node-1");
+        var node1 = new RecordingRef("node-1");
 
         var first = Admit(roster, "node-1", node1, joinMs: 12.5);
         var again = Admit(roster, "node-1", node1, joinMs: 99);
@@ -64,8 +64,8 @@ public sealed class NodeRosterSpecs
     public void Strangers_are_refused_naming_why()
     {
         var roster = Roster();
-        var sender = new FakeRef("stranger");
-        Admit(roster, "node-1", new FakeRef("node-1"));
+        var sender = new RecordingRef("stranger");
+        Admit(roster, "node-1", new RecordingRef("node-1"));
 
         var refusals = new[]
         {
@@ -89,8 +89,8 @@ public sealed class NodeRosterSpecs
     {
         var roster = Roster();
 
-        var joined = Admit(roster, "far-node", new FakeRef("far-node"));
-        var refused = Admit(roster, "farther-node", new FakeRef("farther-node"));
+        var joined = Admit(roster, "far-node", new RecordingRef("far-node"));
+        var refused = Admit(roster, "farther-node", new RecordingRef("farther-node"));
 
         Assert.Equal(["task-6"], joined.Node!.TaskIds);
         Assert.Equal(5, joined.Node.FirstTaskIndex);
@@ -107,8 +107,8 @@ public sealed class NodeRosterSpecs
     public void Who_did_not_join_names_each_node_by_how_far_it_came_and_the_open_slots()
     {
         var roster = Roster();
-        Admit(roster, "node-1", new FakeRef("node-1"));
-        Admit(roster, "node-2", new FakeRef("node-2"));
+        Admit(roster, "node-1", new RecordingRef("node-1"));
+        Admit(roster, "node-2", new RecordingRef("node-2"));
         roster.Find("node-1")!.ReadyWith(new NodeReady("node-1", 2, 0, 0), 100);
 
         Assert.Equal(1, roster.ReadyCount);
@@ -121,7 +121,7 @@ public sealed class NodeRosterSpecs
     public void A_node_is_lost_once_the_first_reason_standing_and_is_no_longer_live()
     {
         var roster = Roster();
-        Admit(roster, "node-1", new FakeRef("node-1"));
+        Admit(roster, "node-1", new RecordingRef("node-1"));
         var node = roster.Find("node-1")!;
 
         Assert.False(roster.AnyLost);
@@ -192,9 +192,9 @@ public sealed class NodeRosterSpecs
     public void The_records_list_local_nodes_first_then_remote_ones_by_id_with_what_was_learnt()
     {
         var roster = Roster();
-        Admit(roster, "a-far-node", new FakeRef("a-far-node"));
+        Admit(roster, "a-far-node", new RecordingRef("a-far-node"));
         var node2 = roster.Find("node-2")!;
-        Admit(roster, "node-2", new FakeRef("node-2"), joinMs: 3.14159);
+        Admit(roster, "node-2", new RecordingRef("node-2"), joinMs: 3.14159);
         node2.ReadyWith(new NodeReady("node-2", 2, 42, 7, Cores: 8, Machine: "m"), 0);
         node2.ExitCode = 0;
 
@@ -227,8 +227,8 @@ public sealed class NodeRosterSpecs
         var roster = Roster();
         Assert.Equal(["node-1", "node-2", "node-3"], roster.Untold());
 
-        Admit(roster, "node-1", new FakeRef("node-1"));
-        Admit(roster, "node-3", new FakeRef("node-3"));
+        Admit(roster, "node-1", new RecordingRef("node-1"));
+        Admit(roster, "node-3", new RecordingRef("node-3"));
         Assert.Equal(["node-2"], roster.Untold());
 
         roster.Find("node-3")!.Lose("exited with code 137");
@@ -246,11 +246,5 @@ public sealed class NodeRosterSpecs
         Assert.Equal(["node-1", "node-2", "node-3"], nodes.Select(n => n.Id));
         Assert.All(nodes, n => Assert.Equal(ReleaseWait.Wake, n.ReleaseWait));
         Assert.All(roster.ChooseReleaseWaits(ReleaseWaitChoice.Spin), n => Assert.Equal(ReleaseWait.Spin, n.ReleaseWait));
-    }
-
-    private sealed class FakeRef(string name) : MinimalActorRef
-    {
-        public override ActorPath Path { get; } = new RootActorPath(new Address("akka", "roster-specs")) / name;
-        public override IActorRefProvider Provider => throw new NotSupportedException("no actor system behind a fake reference");
     }
 }

@@ -24,7 +24,7 @@ public sealed class RunBooksSpecs
     public RunBooksSpecs() => _books = new RunBooks(Settings, _timeline, new ReleaseTiming(Settings.ReleaseDelay, Settings.ReleaseLead, new RecordingLog()));
 
     private void Join() =>
-        _books.Roster.Admit(new RegisterNode(RunId, Token, "node-1", 10, "host", Protocol.Version), new FakeRef("node-1"), RunId, Token, 1.0);
+        _books.Roster.Admit(new RegisterNode(RunId, Token, "node-1", 10, "host", Protocol.Version), new RecordingRef("node-1"), RunId, Token, 1.0);
 
     private static TaskReport Committed(int loop, string task, long observed) =>
         new(loop, task, "node-1", TaskOutcome.Committed, observed, observed + 1, new TaskPhases(1, 2, 3, 4, 5, 6, 7), TaskFailure.None, null);
@@ -114,11 +114,5 @@ public sealed class RunBooksSpecs
         Assert.Equal([1], outcome.Loops.Select(l => l.Loop));
         Assert.Equal(["node-1"], outcome.Nodes.Select(n => n.Id));
         Assert.Equal("inconclusive", Assert.Single(outcome.Events, e => e.Event == "run-ended").Detail);
-    }
-
-    private sealed class FakeRef(string name) : MinimalActorRef
-    {
-        public override ActorPath Path { get; } = new RootActorPath(new Address("akka", "books-specs")) / name;
-        public override IActorRefProvider Provider => throw new NotSupportedException("no actor system behind a fake reference");
     }
 }
