@@ -13,25 +13,30 @@ public static class CounterDatabase
     /// still leaves a consistent file, the kernel has its writes; only a machine crash could lose them). full: it
     /// waits for the disk at every commit, as SQLite does by default. The exclusion under test is the same.
     /// </param>
-    /// <param name="pooled">
-    /// Whether the connection goes back to the pool on dispose (the orchestrator's reset and read, once a loop
-    /// each); a task's connection is its own for the whole run.
-    /// </param>
-    public static SqliteConnection Open(string path, TimeSpan busyTimeout, string synchronous, bool pooled = false)
+    /// <remarks>Never pooled: a task's connection and the orchestrator's are each kept for the whole run, and disposing one closes it.</remarks>
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, string synchronous)
     {
+        if (!SynchronousLevels.Contains(synchronous)) throw new ArgumentException($"synchronous: '{synchronous}' is not one of {string.Join(", ", SynchronousLevels)}");
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWrite,
-            Pooling = pooled,
+            Pooling = false,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         };
         var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        if (!SynchronousLevels.Contains(synchronous)) throw new ArgumentException($"synchronous: '{synchronous}' is not one of {string.Join(", ", SynchronousLevels)}");
-        pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous};";
-        pragma.ExecuteNonQuery();
-        return connection;
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous};";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }
