@@ -15,7 +15,8 @@ public sealed record RegisterNode(
 /// What a node needs to host its tasks: the lock (<paramref name="Lock"/> the runner takes, <paramref name="LockMode"/>
 /// the mode's name as the scenario sees it), the scenario (a built-in name or "Namespace.Type, Assembly", its
 /// assembly's path on the orchestrator's machine, its settings section and values), and its tasks, whose indexes
-/// among all the run's tasks start at <paramref name="FirstTaskIndex"/>.
+/// among all the run's tasks start at <paramref name="FirstTaskIndex"/>; whether the node holds its machine's CPUs out
+/// of slow idle states while it runs (<paramref name="KeepCpusAwake"/>).
 /// </summary>
 public sealed record NodeAccepted(
     string RunId,
@@ -33,7 +34,8 @@ public sealed record NodeAccepted(
     int Tasks,
     int Loops,
     int FirstTaskIndex,
-    IReadOnlyList<string> TaskIds) : IRunnerMessage;
+    IReadOnlyList<string> TaskIds,
+    bool KeepCpusAwake) : IRunnerMessage;
 
 /// <summary>The orchestrator refuses a node; the node exits with the reason.</summary>
 public sealed record NodeRejected(string NodeId, string Reason) : IRunnerMessage;

@@ -7,7 +7,7 @@ public interface IRunnerMessage;
 public static class Protocol
 {
     /// <summary>Bumped whenever a message changes shape; nodes of another version are refused.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>
     /// How long before the agreed instant a node's thread stops sleeping and spins on the clock (µs), at ordinary

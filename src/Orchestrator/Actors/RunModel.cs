@@ -13,7 +13,11 @@ public sealed record RunContext(
     string LockFile,
     string ReportPath,
     string LogsFolder,
-    long ProcessStartUs);
+    long ProcessStartUs)
+{
+    /// <summary>Whether this machine's CPUs are held out of slow idle states for the run (release.keep-cpus-awake, where permitted).</summary>
+    public bool CpusKeptAwake { get; init; }
+}
 
 /// <summary>A node as the report shows it, with its clock's offset from the orchestrator's (µs, last measured).</summary>
 public sealed record NodeRecord(string Id, int Pid, string Host, IReadOnlyList<string> TaskIds, double JoinMs, bool Local,

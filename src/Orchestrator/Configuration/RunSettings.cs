@@ -22,6 +22,8 @@ public sealed record RunSettings
     public required TimeSpan? ReleaseLead { get; init; }
     /// <summary>How the nodes' tasks wait for the release (release.wait).</summary>
     public Releasing.ReleaseWaitChoice ReleaseWait { get; init; } = Releasing.ReleaseWaitChoice.Auto;
+    /// <summary>Whether each process of the run holds its machine's CPUs out of slow idle states (release.keep-cpus-awake).</summary>
+    public bool KeepCpusAwake { get; init; } = true;
     /// <summary>One of <see cref="LockModes.Runner"/>, or one the scenario applies itself (sqlite, postgres-advisory).</summary>
     public required string LockMode { get; init; }
     public required TimeSpan LockTimeout { get; init; }
@@ -92,7 +94,7 @@ public sealed record RunSettings
         new(runId, NodeId: "", Lock, LockModeName, lockFile, dbPath,
             (long)LockTimeout.TotalMilliseconds, (long)LockHold.TotalMicroseconds,
             Scenario, ScenarioAssembly, ScenarioSection, ScenarioSettings,
-            Tasks, Loops, FirstTaskIndex: 0, TaskIds: []);
+            Tasks, Loops, FirstTaskIndex: 0, TaskIds: [], KeepCpusAwake);
 
     /// <summary>Task ids of each node slot, local slots first: tasks spread evenly, in order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> TaskSlots()

@@ -193,6 +193,7 @@ public static class SettingsLoader
             ReleaseDelay = r.Duration("release-delay", allowZero: true),
             ReleaseLead = r.IsAuto("release-lead") ? null : r.Duration("release-lead", allowZero: true),
             ReleaseWait = r.Choice<Releasing.ReleaseWaitChoice>("release.wait"),
+            KeepCpusAwake = r.Bool("release.keep-cpus-awake"),
             LockMode = lockMode,
             Scenario = scenario.Name,
             ScenarioAssembly = scenario.Assembly,

@@ -37,6 +37,8 @@ public static class RunHost
         var run = CreateRun(settings);
         var phase = new RunPhase();
         using var logger = OrchestratorLogging.Create(run.RunId, Path.Combine(run.LogsFolder, "orchestrator.clef"), OrchestratorSetup.Level(settings), phase);
+        using var cpusAwake = KeepCpusAwake(settings, run, logger);
+        run = run with { CpusKeptAwake = cpusAwake?.Held ?? false };
         var endpoint = Endpoint(settings);
         // Until the launcher takes them over, the nodes started here are ended with the run, whatever ends it.
         using var early = StartNodesEarly(loaded, run, endpoint, logger);
@@ -61,6 +63,22 @@ public static class RunHost
         if (!await RunnerHost.StopAsync(host, OrchestratorTimings.HostStop))
             logger.Warning("The actor system did not stop within {HostStopS} s", OrchestratorTimings.HostStop.TotalSeconds);
         return shownExitCode;
+    }
+
+    /// <summary>
+    /// This machine's CPUs held out of slow idle states until the run is over, when the settings ask for it (null when
+    /// they do not); one that cannot be held is said once, and the run goes on.
+    /// </summary>
+    private static CpuWakeLatency? KeepCpusAwake(RunSettings settings, RunContext run, Serilog.ILogger logger)
+    {
+        if (!settings.KeepCpusAwake) return null;
+        var held = CpuWakeLatency.HoldAtZero();
+        if (held.Unavailable is { } why)
+            logger.Warning("Run {RunId}: this machine's CPUs cannot be kept out of slow idle states ({Reason}); tasks may resume later after the instant",
+                run.RunId, why);
+        else
+            logger.Information("Run {RunId}: this machine's CPUs are kept out of slow idle states until the run is over", run.RunId);
+        return held;
     }
 
     /// <summary>The settings from their layers (file, --set pairs, options), checked; null (the error told) when they are refused.</summary>

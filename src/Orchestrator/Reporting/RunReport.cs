@@ -33,7 +33,11 @@ public sealed record RunReport(
     double TotalMs,
     IReadOnlyList<ClockStep> ClockSteps)
 {
-    public sealed record Machine(string Name, int Cores, string Os, string Runtime);
+    public sealed record Machine(string Name, int Cores, string Os, string Runtime)
+    {
+        /// <summary>Whether its CPUs were held out of slow idle states for the run (release.keep-cpus-awake, where permitted).</summary>
+        public bool CpusKeptAwake { get; init; }
+    }
 
     public sealed record Node(string Id, int Pid, string Host, int Tasks, double JoinMs, bool Local, int? ExitCode, string? Lost,
         double ClockOffsetMs, double ClockUncertaintyMs)
@@ -150,7 +154,7 @@ public sealed record RunReport(
             StoppedBy: outcome.StoppedBy,
             StartedAt: DateTimeOffset.FromUnixTimeMilliseconds(run.ProcessStartUs / 1000),
             Host: new Machine(Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
+                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription) { CpusKeptAwake = run.CpusKeptAwake },
             Settings: settings with { Token = settings.Token.Length > 0 ? "(set)" : "", ScenarioSettings = WithoutSecrets(settings.ScenarioSettings) },
             Nodes: outcome.Nodes.Select(n => new Node(n.Id, n.Pid, n.Host, n.TaskIds.Count, n.JoinMs, n.Local, n.ExitCode, n.Lost,
                 n.ClockOffsetUs / 1000.0, n.ClockUncertaintyUs / 1000.0) { ReleaseWait = n.ReleaseWait, Cores = n.Cores }).ToList(),

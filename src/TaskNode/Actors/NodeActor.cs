@@ -1,3 +1,4 @@
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Messages.Serialization;
 using ActorRunner.Scenarios;
@@ -49,6 +50,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private IReadOnlyList<TaskWorker> _workers = [];
     // The loop under way and the next one, parked ahead while this one finishes: a Release or an AbortLoop names its loop.
     private readonly Dictionary<int, LoopRound> _rounds = new();
+    // Held from the node's acceptance to its end when the run asks for it (the kernel drops it with the process too).
+    private CpuWakeLatency? _cpusAwake;
 
     public NodeActor(NodeCommandLine options, RunIdEnricher runId, ILoggerFactory loggers, TaskCompletionSource<int> exit, Task? go)
     {
@@ -121,12 +124,23 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         // node whose thousands of tasks were just released can starve them for seconds).
         if (!_options.WatchStdin) Context.Watch(_orchestrator);
         _runId.RunId = accepted.RunId;
+        if (accepted.KeepCpusAwake) KeepCpusAwake();
         _log.Info("Node {Node} joined run {RunId} in {JoinMs} ms with {Tasks} tasks, lock mode {LockMode}",
             _options.NodeId, accepted.RunId, (WireClock.NowUs() - _startedUs) / 1000.0, accepted.TaskIds.Count, accepted.LockMode);
         var self = Self;
         var selection = Context.ActorSelection(_options.Orchestrator + Protocol.LockPath);
         SetUp(accepted, selection, _orchestrator).PipeTo(self, self, failure: e => new SetupFailed(e.GetBaseException().Message));
         Become(SettingUp);
+    }
+
+    private void KeepCpusAwake()
+    {
+        _cpusAwake = CpuWakeLatency.HoldAtZero();
+        if (_cpusAwake.Unavailable is { } why)
+            _log.Warning("Node {Node} cannot keep this machine's CPUs out of slow idle states ({Reason}): its tasks may resume later after the instant",
+                _options.NodeId, why);
+        else
+            _log.Debug("Node {Node} keeps this machine's CPUs out of slow idle states while it runs", _options.NodeId);
     }
 
     /// <summary>
@@ -300,6 +314,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         foreach (var worker in _workers) worker.Dispose();
+        _cpusAwake?.Dispose();
         // Stopped without having decided to leave (its actor system ended under it, e.g. remoting gave up): the
         // process must not wait for a decision that will never come.
         if (_exit.TrySetResult(ExitCodes.Failed))

@@ -18,7 +18,7 @@ public sealed class RunnerSerializerSpecs : IDisposable
         [typeof(RegisterNode)] = new RegisterNode("run-1", "secret", "node-2", 4242, "host-a", Protocol.Version),
         [typeof(NodeAccepted)] = new NodeAccepted("run-1", "node-2", RunnerLock.Scenario, "postgres-advisory", "/tmp/x.lock", "/tmp/x.db", 1500, 250_000,
             "My.RowLimit, My", "/opt/my.dll", "actor-runner.my", new Dictionary<string, string> { ["limit"] = "5", ["users"] = "3" },
-            100, 3, 40, ["task-041", "task-042", "task-043"]),
+            100, 3, 40, ["task-041", "task-042", "task-043"], KeepCpusAwake: true),
         [typeof(NodeRejected)] = new NodeRejected("node-3", "wrong token"),
         [typeof(NodeReady)] = new NodeReady("node-2", 17, -42, 150),
         [typeof(NodeFailed)] = new NodeFailed("node-2", "file locking does not exclude"),

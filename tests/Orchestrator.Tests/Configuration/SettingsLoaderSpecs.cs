@@ -485,6 +485,22 @@ public sealed class SettingsLoaderSpecs : IDisposable
     }
 
     [Fact]
+    public void The_cpus_are_kept_awake_unless_the_run_says_off_and_every_node_is_told_which()
+    {
+        var defaults = Load();
+        Assert.True(defaults.KeepCpusAwake);
+        Assert.True(defaults.NodeTerms("run-1", "/tmp/l", "/tmp/d").KeepCpusAwake);
+
+        var off = Load("release.keep-cpus-awake=off");
+        Assert.False(off.KeepCpusAwake);
+        Assert.False(off.NodeTerms("run-1", "/tmp/l", "/tmp/d").KeepCpusAwake);
+
+        var error = LoadFails("release.keep-cpus-awake=sometimes");
+        Assert.Contains("actor-runner.release.keep-cpus-awake", error.Message);
+        Assert.Contains("not on or off", error.Message);
+    }
+
+    [Fact]
     public void A_release_wait_that_is_not_a_choice_names_the_key_and_the_choices()
     {
         var error = LoadFails("release.wait=busy");

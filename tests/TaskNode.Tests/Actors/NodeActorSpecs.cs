@@ -1,3 +1,4 @@
+using ActorRunner.Hosting;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.Scenarios.SqliteCounter;
@@ -54,9 +55,17 @@ public sealed class NodeActorSpecs : TestKit
     private IActorRef StartNode(NodeCommandLine? options = null) =>
         Sys.ActorOf(NodeActor.Props(options ?? Options(), new RunIdEnricher(""), NullLoggerFactory.Instance, _exit), Protocol.NodeActorName);
 
-    private NodeAccepted Accepted(string scenario = CounterScenario.Name) =>
+    private NodeAccepted Accepted(string scenario = CounterScenario.Name, bool keepCpusAwake = false) =>
         new(RunId, NodeId, RunnerLock.File, "file", Path.Combine(_folder, "counter.lock"), DbPath, LockTimeoutMs: 5_000, LockHoldUs: 0,
-            scenario, "", "sqlite", new Dictionary<string, string>(), TaskIds.Length, Loops: 3, FirstTaskIndex: 0, TaskIds);
+            scenario, "", "sqlite", new Dictionary<string, string>(), TaskIds.Length, Loops: 3, FirstTaskIndex: 0, TaskIds, keepCpusAwake);
+
+    /// <summary>How many of this process's open files are the kernel's CPU latency request device.</summary>
+    private static int CpuLatencyRequestsOpen() =>
+        Directory.GetFiles("/proc/self/fd").Count(fd =>
+        {
+            try { return new FileInfo(fd).LinkTarget == CpuWakeLatency.Device; }
+            catch (IOException) { return false; } // closed while listed
+        });
 
     private async Task<int> ExitCode() => await _exit.Task.WaitAsync(Wait);
 
@@ -168,6 +177,27 @@ public sealed class NodeActorSpecs : TestKit
         Assert.Equal((NodeId, TaskIds.Length, Environment.ProcessorCount, MachineIdentity.Current), (ready.NodeId, ready.Tasks, ready.Cores, ready.Machine));
         Assert.InRange(ready.ClockUncertaintyUs, 0, ClockSlackUs);
         Assert.InRange(ready.ClockOffsetUs, 250_000 - ready.ClockUncertaintyUs - 1, 250_000 + ready.ClockUncertaintyUs + 1);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_node_keeps_the_cpus_awake_from_its_acceptance_to_its_end_only_when_the_run_asks(bool keep)
+    {
+        var before = CpuLatencyRequestsOpen();
+        ResetCounter(1);
+        var node = StartNode();
+        Join(Accepted(keepCpusAwake: keep));
+
+        Assert.Equal(before + (keep ? 1 : 0), CpuLatencyRequestsOpen());
+        if (keep) Assert.Equal(0, CpuWakeLatency.Current());
+
+        _orchestrator.Send(node, Messages.Shutdown.Instance);
+        Assert.Equal(NodeActor.ExitCodes.Done, await ExitCode());
+        Watch(node);
+        Sys.Stop(node);
+        ExpectTerminated(node, Wait);
+        Assert.Equal(before, CpuLatencyRequestsOpen());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class ScenarioTermsSpecs
     private static NodeAccepted Accepted(RunnerLock runnerLock, string mode) =>
         new("run-7", "node-1", runnerLock, mode, "/tmp/run-7/counter.lock", "/tmp/run-7/counter.db", LockTimeoutMs: 250, LockHoldUs: 0,
             "sqlite-counter", "", "actor-runner", new Dictionary<string, string> { ["note"] = "x" }, Tasks: 4, Loops: 9,
-            FirstTaskIndex: 2, TaskIds: ["task-3", "task-4"]);
+            FirstTaskIndex: 2, TaskIds: ["task-3", "task-4"], KeepCpusAwake: false);
 
     [Theory]
     [InlineData(RunnerLock.File, LockModes.File, false)]
