@@ -10,11 +10,14 @@ public readonly record struct ReleaseInstant(long SentUs, long AtUs, TimeSpan In
 /// <summary>
 /// Each loop's release in time. Its instant: after the release delay, and never sooner than the lead every node needs
 /// to have it (<see cref="ReleaseLead"/>). Once the loop's reports are in, how long its Release took to reach each
-/// node (<see cref="ReleaseDelivery"/>): the slowest feeds the next loops' lead, and a node that had it only after its
+/// node (<see cref="ReleaseDelivery"/>): the slowest feeds the next loops' lead (from the second loop on), and a node that had it only after its
 /// instant is named in the log, as loud as <see cref="LateReleaseWarnings"/> says.
 /// </summary>
 public sealed class ReleaseTiming(TimeSpan releaseDelay, TimeSpan? fixedLead, ILoggingAdapter log)
 {
+    /// <summary>The first loop whose delivery the lead follows.</summary>
+    public const int FirstCounted = 2;
+
     private readonly ReleaseLead _lead = new(fixedLead);
     private readonly LateReleaseWarnings _late = new();
 
@@ -37,7 +40,9 @@ public sealed class ReleaseTiming(TimeSpan releaseDelay, TimeSpan? fixedLead, IL
     public IReadOnlyList<string> Delivered(int loop, IEnumerable<TaskReport> reports, Func<string, NodeClock?> clockOf, long sentUs, long atUs)
     {
         if (ReleaseDelivery.Of(reports, clockOf, sentUs, atUs) is not { } delivery) return [];
-        _lead.Observed(delivery.SlowestUs);
+        // The first loop's Release is the first message of its kind down a path its processes have just started
+        // using (several times the later ones here): counted, it would set the lead of the next loops on its own.
+        if (loop >= FirstCounted) _lead.Observed(delivery.SlowestUs);
         foreach (var (node, lateUs) in delivery.Late)
         {
             var (warning, lastWarning) = _late.Next();

@@ -47,6 +47,21 @@ public sealed class ReleaseTimingSpecs
     }
 
     [Fact]
+    public void The_first_loops_delivery_does_not_set_the_lead_but_a_late_one_is_still_named_and_later_loops_count()
+    {
+        var timing = new ReleaseTiming(TimeSpan.Zero, fixedLead: null, _log);
+        var first = timing.Instant(SentUs);
+
+        // Loop 1's Release took 12 ms (2 ms after its 10 ms lead): named late, but the lead does not follow it.
+        Assert.Equal(["node-1"], timing.Delivered(1, [Report("node-1", "task-1", SentUs + 12_000)], SameClock, first.SentUs, first.AtUs));
+        Assert.Equal(ReleaseLead.First, timing.Instant(SentUs).In);
+
+        // Loop 2's 1 ms delivery does: twice it, above the spin stretch and the wake margin.
+        timing.Delivered(2, [Report("node-1", "task-1", SentUs + 1_000)], SameClock, SentUs, SentUs + 10_000);
+        Assert.Equal(ReleaseLead.Shortest + TimeSpan.FromMilliseconds(2), timing.Instant(SentUs).In);
+    }
+
+    [Fact]
     public void Past_the_warned_late_releases_the_last_warning_says_so_and_the_rest_go_to_debug()
     {
         var timing = new ReleaseTiming(TimeSpan.Zero, TimeSpan.FromMilliseconds(10), _log);
