@@ -86,10 +86,13 @@ def main():
     ap.add_argument("--tasks", default="2,5,10,100", help="task counts (default 2,5,10,100)")
     ap.add_argument("--loops", type=int, default=50, help="loops a run (default 50; 30 or more for the catch rate)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions of each pair of runs (default 3)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a setting for every run of ours (repeatable), e.g. release.keep-cpus-awake=off")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--out", default=str(REPO / "bench" / "out"))
     args = ap.parse_args()
     args.reference = args.reference.resolve()
+    sets = [a for kv in args.set for a in ("--set", kv)]
     try:
         counts = [int(t) for t in args.tasks.split(",")]
     except ValueError:
@@ -102,7 +105,7 @@ def main():
     bench = Bench(args)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     load_start = loadavg()
-    print(f"scales: tasks {counts}, {args.loops} loops, {args.reps} reps; raw JSON in {bench.out}", flush=True)
+    print(f"scales: tasks {counts}, {args.loops} loops, {args.reps} reps{''.join(' --set ' + kv for kv in args.set)}; raw JSON in {bench.out}", flush=True)
     if load_start and float(load_start[0]) > 0.5 * (os.cpu_count() or 1):
         print(f"warning: load average {' '.join(load_start)}: the machine is busy, timings are noisy", flush=True)
     rows = {n: dict(ours=[], ref=[]) for n in counts}
@@ -119,11 +122,11 @@ def main():
                 print(f"repetition {rep + 1}/{args.reps}, {n} tasks ...", flush=True)
                 L = str(args.loops)
                 # At 100 tasks the unprotected counter can be violated in every loop; expect what a racy loop shows.
-                o_none = bench.ours(f"none-{n}x{L}-r{rep}", ["--lock", "none", "--tasks", str(n), "--loops", L, "--continue-on-failure"],
+                o_none = bench.ours(f"none-{n}x{L}-r{rep}", ["--lock", "none", "--tasks", str(n), "--loops", L, "--continue-on-failure", *sets],
                                     expect="violated")
                 r_none = bench.ref_bench(f"ref-none-{n}x{L}-r{rep}", "none", n=n, release=0.1, reps=args.loops)
-                o_file = bench.ours(f"file-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L])
-                o_off = bench.ours(f"file-off-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L, "--set", "sqlite.synchronous=off"])
+                o_file = bench.ours(f"file-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L, *sets])
+                o_off = bench.ours(f"file-off-{n}x{L}-r{rep}", ["--tasks", str(n), "--loops", L, "--set", "sqlite.synchronous=off", *sets])
                 r_file = bench.ref_bench(f"ref-file-{n}x{L}-r{rep}", "file", n=n, release=0, reps=args.loops)
                 rows[n]["ours"].append(ours_figures(o_none, o_file, o_off))
                 rows[n]["ref"].append(ref_figures(r_none, r_file, n))
