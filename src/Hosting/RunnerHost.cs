@@ -32,6 +32,13 @@ public static class RunnerHost
     /// </summary>
     public static IDisposable OnStopSignals(Action onSignal) => new StopSignals(onSignal);
 
+    /// <summary>
+    /// Catches SIGINT, SIGTERM and SIGHUP from now on, for a stop that can be told only later (the orchestrator's
+    /// actor, once its host has started): a signal caught before <see cref="StopSignalLatch.Deliver"/> is delivered
+    /// then, and none is lost or ends the process meanwhile.
+    /// </summary>
+    public static StopSignalLatch CatchStopSignals() => new(onSignals => new StopSignals(onSignals));
+
     private sealed class StopSignals : IDisposable
     {
         private readonly PosixSignalRegistration _sigint;
@@ -57,6 +64,44 @@ public static class RunnerHost
             _sigterm.Dispose();
             _sighup.Dispose();
         }
+    }
+
+    /// <summary>Stop signals caught before their action is known, held for it (<see cref="CatchStopSignals"/>).</summary>
+    public sealed class StopSignalLatch : IDisposable
+    {
+        private readonly object _gate = new();
+        private readonly IDisposable _signals;
+        private Action? _onSignal;
+        private bool _caught;
+
+        /// <param name="listen">Starts listening for the signals, calling what it is given on each.</param>
+        internal StopSignalLatch(Func<Action, IDisposable> listen) => _signals = listen(Signal);
+
+        /// <summary>One signal: to the action when it is known, else held for it.</summary>
+        public void Signal()
+        {
+            Action? onSignal;
+            lock (_gate)
+            {
+                onSignal = _onSignal;
+                if (onSignal is null) _caught = true;
+            }
+            onSignal?.Invoke();
+        }
+
+        /// <summary>From now on each signal calls <paramref name="onSignal"/>; one caught before is delivered at once.</summary>
+        public void Deliver(Action onSignal)
+        {
+            bool caught;
+            lock (_gate)
+            {
+                _onSignal = onSignal;
+                caught = _caught;
+            }
+            if (caught) onSignal();
+        }
+
+        public void Dispose() => _signals.Dispose();
     }
 
     /// <summary>Stops the host and its actor system; false when that took longer than <paramref name="within"/>.</summary>

@@ -131,6 +131,25 @@ public sealed class FaultSpecs : IDisposable
         Assert.Empty(_workspace.ProcessesStillRunning());
     }
 
+    [Fact]
+    public async Task A_signal_as_soon_as_the_run_folder_exists_stops_the_run_in_order_once_it_is_up()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var orchestrator = _workspace.Start(["--tasks", "4", "--nodes", "2", "--release-delay", "60s"], stdout, stderr);
+        // The run folder is made before the nodes start and long before the orchestrator's actor system is up.
+        Assert.True(await Processes.Eventually(() => Directory.Exists(_workspace.Runs) && Directory.GetDirectories(_workspace.Runs).Length > 0,
+            TimeSpan.FromSeconds(30)), $"the run never started:\n{stdout}\n{stderr}");
+
+        Signal(orchestrator.Id, "TERM");
+        var result = await _workspace.Finish(orchestrator, stdout, stderr, TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Equal("interrupted", result.Root.GetProperty("stoppedBy").GetString());
+        Assert.Equal("inconclusive", result.Root.GetProperty("verdict").GetString());
+        Assert.Empty(_workspace.ProcessesStillRunning());
+    }
+
     /// <summary>The pid holding the run's lock file, from /proc/locks, once a task holds it.</summary>
     private async Task<int> LockHolder(StringBuilder stdout, StringBuilder stderr)
     {

@@ -28,6 +28,10 @@ public static class RunHost
     /// says the exit code once the run is over.</param>
     public static async Task<int> RunAsync(RunRequest request, IRunPresenter? presenter = null)
     {
+        // From here on SIGINT, SIGTERM and SIGHUP stop the run in order, with its report: one that comes before the
+        // orchestrator's actor is up (while the run is set up and its nodes start) is told to it then; a run that
+        // never gets that far ends anyway.
+        using var signals = RunnerHost.CatchStopSignals();
         if (Load(request) is not { } loaded) return (int)ExitCode.BadUsage;
         // A scenario that holds something for the run (a connection) gives it back once the run is over.
         using var scenarioHeld = loaded.Scenario as IDisposable;
@@ -51,9 +55,8 @@ public static class RunHost
             .WithOrchestrator(settings, run, steps, console, loaded.NodeProgram, done, phase, nodes));
         using var host = await StartAsync(Build, endpoint, picked: endpoint.Port != settings.Port, run, logger, early);
         if (host is null) return (int)ExitCode.BadUsage;
-        // From here on SIGINT and SIGTERM stop the run in order, with its report.
         var orchestrator = host.Services.GetRequiredService<ActorRegistry>().Get<OrchestratorActor>();
-        using var signals = RunnerHost.OnStopSignals(() => orchestrator.Tell(OrchestratorActor.Interrupt.Instance));
+        signals.Deliver(() => orchestrator.Tell(OrchestratorActor.Interrupt.Instance));
 
         var outcome = await WaitBounded(done.Task, settings, logger);
         var (report, timeline) = WriteOutputs(run, settings, outcome, logger);
