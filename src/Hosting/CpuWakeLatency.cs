@@ -43,19 +43,5 @@ public sealed class CpuWakeLatency : IDisposable
         }
     }
 
-    /// <summary>The latency the kernel allows the CPUs now (µs): the smallest of every process's request; null when it cannot be read.</summary>
-    public static int? Current(string device = Device)
-    {
-        try
-        {
-            var bytes = File.ReadAllBytes(device);
-            return bytes.Length >= sizeof(int) ? BitConverter.ToInt32(bytes, 0) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return null;
-        }
-    }
-
     public void Dispose() => _request?.Dispose();
 }

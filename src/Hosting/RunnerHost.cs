@@ -37,7 +37,7 @@ public static class RunnerHost
     /// actor, once its host has started): a signal caught before <see cref="StopSignalLatch.Deliver"/> is delivered
     /// then, and none is lost or ends the process meanwhile.
     /// </summary>
-    public static StopSignalLatch CatchStopSignals() => new(onSignals => new StopSignals(onSignals));
+    public static StopSignalLatch CatchStopSignals() => new();
 
     private sealed class StopSignals : IDisposable
     {
@@ -74,8 +74,7 @@ public static class RunnerHost
         private Action? _onSignal;
         private bool _caught;
 
-        /// <param name="listen">Starts listening for the signals, calling what it is given on each.</param>
-        internal StopSignalLatch(Func<Action, IDisposable> listen) => _signals = listen(Signal);
+        internal StopSignalLatch() => _signals = new StopSignals(Signal);
 
         /// <summary>One signal: to the action when it is known, else held for it.</summary>
         public void Signal()

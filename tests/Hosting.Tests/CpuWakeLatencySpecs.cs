@@ -1,32 +1,25 @@
 using ActorRunner.Hosting;
+using ActorRunner.Tests.Shared;
 
 namespace ActorRunner.Hosting.Tests;
 
 public sealed class CpuWakeLatencySpecs
 {
-    /// <summary>How many of this process's open files are <paramref name="path"/>.</summary>
-    private static int Open(string path) =>
-        Directory.GetFiles("/proc/self/fd").Count(fd =>
-        {
-            try { return new FileInfo(fd).LinkTarget == path; }
-            catch (IOException) { return false; } // closed while listed
-        });
-
     [Fact]
     public void Held_the_kernel_allows_the_cpus_no_wake_up_latency_and_the_request_lasts_until_it_is_disposed()
     {
-        var before = Open(CpuWakeLatency.Device);
+        var before = CpuLatencyRequests.OpenHere();
 
         using (var held = CpuWakeLatency.HoldAtZero())
         {
             // This suite runs as root, which may write the device.
             Assert.True(held.Held, held.Unavailable);
             Assert.Null(held.Unavailable);
-            Assert.Equal(before + 1, Open(CpuWakeLatency.Device));
-            Assert.Equal(0, CpuWakeLatency.Current());
+            Assert.Equal(before + 1, CpuLatencyRequests.OpenHere());
+            Assert.Equal(0, CpuLatencyRequests.Current());
         }
 
-        Assert.Equal(before, Open(CpuWakeLatency.Device));
+        Assert.Equal(before, CpuLatencyRequests.OpenHere());
     }
 
     [Fact]
@@ -38,7 +31,7 @@ public sealed class CpuWakeLatencySpecs
 
         Assert.False(held.Held);
         Assert.StartsWith(missing + ": ", held.Unavailable);
-        Assert.Null(CpuWakeLatency.Current(missing));
+        Assert.Null(CpuLatencyRequests.Current(missing));
     }
 
     [Fact]
@@ -51,7 +44,7 @@ public sealed class CpuWakeLatencySpecs
         {
             using (var held = CpuWakeLatency.HoldAtZero(file)) Assert.True(held.Held);
             Assert.Equal(BitConverter.GetBytes(0), File.ReadAllBytes(file));
-            Assert.Equal(0, CpuWakeLatency.Current(file));
+            Assert.Equal(0, CpuLatencyRequests.Current(file));
         }
         finally
         {

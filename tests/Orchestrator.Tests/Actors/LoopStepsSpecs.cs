@@ -14,12 +14,8 @@ public sealed class LoopStepsSpecs
     private const string RunId = "run-loops";
     private const string ReleasedTemplate = "Loop {Loop}: every task parked; release at {ReleaseAtUs}";
 
-    private static readonly RunSettings Settings = SettingsLoader.Load([]).Settings with
+    private static readonly RunSettings Settings = StepsFixture.Layout(tasks: 3, nodes: 2, tasksPerNode: 2) with
     {
-        Tasks = 3,
-        Nodes = 2,
-        RemoteNodes = 0,
-        TasksPerNode = 2,
         Loops = 2,
         Duration = TimeSpan.FromSeconds(30),
         ReleaseDelay = TimeSpan.Zero,

@@ -1,6 +1,5 @@
 using ActorRunner.Messages;
 using ActorRunner.Orchestrator.Actors;
-using ActorRunner.Orchestrator.Configuration;
 using Akka.Event;
 
 namespace ActorRunner.Orchestrator.Tests.Actors;
@@ -10,14 +9,8 @@ public sealed class NodeJoinsSpecs
 {
     private const string RunId = "run-joins";
 
-    private readonly StepsFixture _run = new(SettingsLoader.Load([]).Settings with
-    {
-        Tasks = 3,
-        Nodes = 1,
-        RemoteNodes = 1,
-        TasksPerNode = 2,
-        JoinTimeout = TimeSpan.FromSeconds(3),
-    }, RunId);
+    private readonly StepsFixture _run = new(
+        StepsFixture.Layout(tasks: 3, nodes: 1, tasksPerNode: 2, remoteNodes: 1) with { JoinTimeout = TimeSpan.FromSeconds(3) }, RunId);
 
     private readonly NodeJoins _joins;
 

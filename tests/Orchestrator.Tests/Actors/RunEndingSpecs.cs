@@ -13,14 +13,8 @@ public sealed class RunEndingSpecs
     private const string RunId = "run-ending";
     private const string StopsTemplate = "Run {RunId} stops: {Reason}";
 
-    private static readonly RunSettings Settings = SettingsLoader.Load([]).Settings with
-    {
-        Tasks = 2,
-        Nodes = 2,
-        RemoteNodes = 0,
-        TasksPerNode = 1,
-        ShutdownTimeout = TimeSpan.FromMilliseconds(700),
-    };
+    private static readonly RunSettings Settings =
+        StepsFixture.Layout(tasks: 2, nodes: 2, tasksPerNode: 1) with { ShutdownTimeout = TimeSpan.FromMilliseconds(700) };
 
     private readonly StepsFixture _run = new(Settings, RunId);
     private readonly RecordingRef _lock = new("lock");

@@ -25,6 +25,10 @@ public sealed class StepsFixture
         RunLog = new RunLog(Log);
     }
 
+    /// <summary>The default settings with this layout: <paramref name="tasks"/> over <paramref name="nodes"/> local nodes and <paramref name="remoteNodes"/> remote ones.</summary>
+    public static RunSettings Layout(int tasks, int nodes, int tasksPerNode, int remoteNodes = 0) =>
+        SettingsLoader.Load([]).Settings with { Tasks = tasks, Nodes = nodes, RemoteNodes = remoteNodes, TasksPerNode = tasksPerNode };
+
     public RunSettings Settings { get; }
     public RunContext Run { get; }
     public RecordingLog Log { get; } = new();

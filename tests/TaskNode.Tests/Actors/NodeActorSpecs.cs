@@ -1,4 +1,4 @@
-using ActorRunner.Hosting;
+using ActorRunner.Tests.Shared;
 using ActorRunner.Messages;
 using ActorRunner.Scenarios;
 using ActorRunner.Scenarios.SqliteCounter;
@@ -58,14 +58,6 @@ public sealed class NodeActorSpecs : TestKit
     private NodeAccepted Accepted(string scenario = CounterScenario.Name, bool keepCpusAwake = false) =>
         new(RunId, NodeId, RunnerLock.File, "file", Path.Combine(_folder, "counter.lock"), DbPath, LockTimeoutMs: 5_000, LockHoldUs: 0,
             scenario, "", "sqlite", new Dictionary<string, string>(), TaskIds.Length, Loops: 3, FirstTaskIndex: 0, TaskIds, keepCpusAwake);
-
-    /// <summary>How many of this process's open files are the kernel's CPU latency request device.</summary>
-    private static int CpuLatencyRequestsOpen() =>
-        Directory.GetFiles("/proc/self/fd").Count(fd =>
-        {
-            try { return new FileInfo(fd).LinkTarget == CpuWakeLatency.Device; }
-            catch (IOException) { return false; } // closed while listed
-        });
 
     private async Task<int> ExitCode() => await _exit.Task.WaitAsync(Wait);
 
@@ -184,20 +176,20 @@ public sealed class NodeActorSpecs : TestKit
     [InlineData(false)]
     public async Task A_node_keeps_the_cpus_awake_from_its_acceptance_to_its_end_only_when_the_run_asks(bool keep)
     {
-        var before = CpuLatencyRequestsOpen();
+        var before = CpuLatencyRequests.OpenHere();
         ResetCounter(1);
         var node = StartNode();
         Join(Accepted(keepCpusAwake: keep));
 
-        Assert.Equal(before + (keep ? 1 : 0), CpuLatencyRequestsOpen());
-        if (keep) Assert.Equal(0, CpuWakeLatency.Current());
+        Assert.Equal(before + (keep ? 1 : 0), CpuLatencyRequests.OpenHere());
+        if (keep) Assert.Equal(0, CpuLatencyRequests.Current());
 
         _orchestrator.Send(node, Messages.Shutdown.Instance);
         Assert.Equal(NodeActor.ExitCodes.Done, await ExitCode());
         Watch(node);
         Sys.Stop(node);
         ExpectTerminated(node, Wait);
-        Assert.Equal(before, CpuLatencyRequestsOpen());
+        Assert.Equal(before, CpuLatencyRequests.OpenHere());
     }
 
     [Fact]
